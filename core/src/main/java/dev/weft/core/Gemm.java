@@ -1,0 +1,50 @@
+package dev.weft.core;
+
+import dev.weft.core.simd.Kernels;
+
+/**
+ * Multi-threaded SGEMM over row-major arrays: {@code C = alpha * op(A) * op(B) + beta * C}.
+ *
+ * <p>Threads take disjoint blocks of rows of {@code C}; each element's reduction over {@code k} runs in the same
+ * order whatever the thread count, so results are bit-identical for 1 or N threads.
+ */
+public final class Gemm {
+    private Gemm() {
+    }
+
+    /** See {@link Kernels#sgemm}; parallel over rows of {@code C}. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                             float beta, float[] c, int cOffset, int ldc) {
+        Kernels kernels = Kernels.get();
+        long flops = 2L * m * n * k;
+        if (flops < 1 << 18 || Parallel.threads() == 1) {
+            kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+            return;
+        }
+        Parallel.forRange(m, 16, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k, alpha,
+                a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
+                beta, c, cOffset + from * ldc, ldc));
+    }
+
+    /** {@code C = op(A) * op(B)} on 2-D tensors, returning a new tensor. */
+    public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("matmul needs two matrices, got " + java.util.Arrays.toString(a.shape())
+                    + " and " + java.util.Arrays.toString(b.shape()));
+        }
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul inner dimensions differ: op(A) is " + m + "x" + k
+                    + " (from " + java.util.Arrays.toString(a.shape()) + "), op(B) is " + kb + "x" + n
+                    + " (from " + java.util.Arrays.toString(b.shape()) + ")");
+        }
+        Tensor c = Tensor.zeros(m, n);
+        sgemm(transA, transB, m, n, k, 1f, a.data(), a.offset(), a.dim(1), b.data(), b.offset(), b.dim(1),
+                0f, c.data(), 0, n);
+        return c;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.weft.core.simd;
+
+/**
+ * The one seam between Weft and SIMD code: every hot loop of the library calls these methods on plain arrays
+ * with offsets and lengths. {@link ScalarKernels} is the readable specification; the Vector API implementation
+ * ({@code VectorKernels}, the only class that imports {@code jdk.incubator.vector}) must agree with it.
+ *
+ * <p>Get the implementation chosen for this JVM with {@link #get()}. All methods are single-threaded; callers
+ * split work over independent output rows or batch items (see {@link dev.weft.core.Parallel}).
+ */
+public interface Kernels {
+
+    /** The implementation chosen once for this JVM (see {@link KernelsProvider}). */
+    static Kernels get() {
+        return KernelsProvider.INSTANCE;
+    }
+
+    /** A short name for logs and reports, e.g. {@code "scalar"} or {@code "simd-512"}. */
+    String name();
+
+    /** Whether this implementation uses the Vector API. */
+    boolean isSimd();
+
+    /**
+     * Single-precision matrix product {@code C = alpha * op(A) * op(B) + beta * C}, all row-major.
+     * {@code op(A)} is {@code m x k} ({@code A} is {@code k x m} when {@code transA}), {@code op(B)} is
+     * {@code k x n}; {@code lda}, {@code ldb}, {@code ldc} are the row strides. With {@code beta == 0} the old
+     * contents of {@code C} are ignored (NaNs there do not propagate).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+               float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+               float beta, float[] c, int cOffset, int ldc);
+
+    /** {@code sum_i x[i] * y[i]}. */
+    float dot(int n, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code y[i] += alpha * x[i]}. */
+    void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
+
+    /** {@code x[i] *= alpha}. */
+    void scale(int n, float alpha, float[] x, int xOffset);
+
+    /** {@code out[i] = a[i] + b[i]}; {@code out} may be {@code a} or {@code b}. */
+    void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
+
+    /** {@code out[i] = a[i] * b[i]}; {@code out} may be {@code a} or {@code b}. */
+    void mul(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
+
+    /** {@code out[i] = max(x[i], 0)}; {@code out} may be {@code x}. */
+    void relu(int n, float[] x, int xOffset, float[] out, int outOffset);
+
+    /** {@code dx[i] = x[i] > 0 ? dy[i] : 0}, where {@code x} is the ReLU's input (or its output: same sign). */
+    void reluBackward(int n, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);
+
+    /** {@code sum_i x[i]}. */
+    float sum(int n, float[] x, int xOffset);
+
+    /** {@code max_i x[i]} ({@code n >= 1}). */
+    float max(int n, float[] x, int xOffset);
+
+    /** The index (0-based, relative to {@code xOffset}) of the first largest element ({@code n >= 1}). */
+    int argmax(int n, float[] x, int xOffset);
+
+    /** {@code out[i] = exp(x[i] - shift)}, returning {@code sum_i out[i]} (the softmax denominator). */
+    float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset);
+}

@@ -1,0 +1,139 @@
+package dev.weft.core.simd;
+
+/**
+ * Plain-Java kernels: the specification every SIMD kernel is tested against, and the fallback when the
+ * Vector API is absent or switched off ({@code -Dweft.simd=false}).
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public boolean isSimd() {
+        return false;
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int cRow = cOffset + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, cRow, cRow + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[cRow + j] *= beta;
+                }
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = alpha * (transA ? a[aOffset + p * lda + i] : a[aOffset + i * lda + p]);
+                if (transB) {
+                    for (int j = 0; j < n; j++) {
+                        c[cRow + j] += aip * b[bOffset + j * ldb + p];
+                    }
+                } else {
+                    int bRow = bOffset + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[cRow + j] += aip * b[bRow + j];
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public float dot(int n, float[] x, int xOffset, float[] y, int yOffset) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOffset + i] * y[yOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        for (int i = 0; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        for (int i = 0; i < n; i++) {
+            x[xOffset + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = a[aOffset + i] + b[bOffset + i];
+        }
+    }
+
+    @Override
+    public void mul(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = a[aOffset + i] * b[bOffset + i];
+        }
+    }
+
+    @Override
+    public void relu(int n, float[] x, int xOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            out[outOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
+        for (int i = 0; i < n; i++) {
+            dx[dxOffset + i] = x[xOffset + i] > 0f ? dy[dyOffset + i] : 0f;
+        }
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOffset) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[xOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(int n, float[] x, int xOffset) {
+        float m = x[xOffset];
+        for (int i = 1; i < n; i++) {
+            m = Math.max(m, x[xOffset + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public int argmax(int n, float[] x, int xOffset) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (x[xOffset + i] > x[xOffset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[xOffset + i] - shift);
+            out[outOffset + i] = e;
+            s += e;
+        }
+        return s;
+    }
+}
