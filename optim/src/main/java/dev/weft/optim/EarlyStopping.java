@@ -4,7 +4,7 @@ import dev.weft.layers.Sequential;
 
 /**
  * Stops training when a monitored figure has not improved for {@code patience} epochs in a row (Keras's
- * {@code EarlyStopping}). Combine with {@link KeepBest} to end with the best weights rather than the last.
+ * {@code EarlyStopping}: with patience 3 and the best value at epoch 4, training ends after epoch 7). Combine with {@link KeepBest} to end with the best weights rather than the last.
  *
  * <pre>{@code
  * new EarlyStopping(Monitor.VALIDATION_LOSS, 3)           // stop after 3 epochs without a lower val loss
@@ -31,8 +31,8 @@ public final class EarlyStopping implements Callback {
         if (monitor == null) {
             throw new IllegalArgumentException("monitor must not be null");
         }
-        if (patience < 0) {
-            throw new IllegalArgumentException("patience must be at least 0, was " + patience);
+        if (patience < 1) {
+            throw new IllegalArgumentException("patience must be at least 1 epoch, was " + patience);
         }
         if (!(minDelta >= 0)) {
             throw new IllegalArgumentException("minDelta must be at least 0, was " + minDelta);
@@ -60,7 +60,7 @@ public final class EarlyStopping implements Callback {
             return false;
         }
         waited++;
-        if (waited > patience) {
+        if (waited >= patience) {
             stoppedEpoch = metrics.epoch();
             return true;
         }
