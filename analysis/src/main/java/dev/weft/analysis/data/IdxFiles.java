@@ -71,12 +71,8 @@ public final class IdxFiles {
      */
     static Images readImages(Path file, int expectedRows, int expectedCols, MessageDigest digest) {
         try (Source source = Source.open(file)) {
-            byte[] header = source.header(16, "IDX image header (magic, count, rows, cols)");
-            int magic = intAt(header, 0);
-            if (magic != IMAGES_MAGIC) {
-                throw source.error("header", "magic number " + magic + describeMagic(magic)
-                        + ", expected " + IMAGES_MAGIC + " (IDX images)" + source.compressionNote());
-            }
+            byte[] header = source.header(16, "IDX image header (magic, count, rows, cols)", IMAGES_MAGIC,
+                    "IDX images");
             int count = intAt(header, 4);
             int rows = intAt(header, 8);
             int cols = intAt(header, 12);
@@ -104,12 +100,7 @@ public final class IdxFiles {
     /** Reads a label file, checking every label against {@code [0, numClasses)}. */
     static int[] readLabels(Path file, int numClasses, MessageDigest digest) {
         try (Source source = Source.open(file)) {
-            byte[] header = source.header(8, "IDX label header (magic, count)");
-            int magic = intAt(header, 0);
-            if (magic != LABELS_MAGIC) {
-                throw source.error("header", "magic number " + magic + describeMagic(magic)
-                        + ", expected " + LABELS_MAGIC + " (IDX labels)" + source.compressionNote());
-            }
+            byte[] header = source.header(8, "IDX label header (magic, count)", LABELS_MAGIC, "IDX labels");
             int count = intAt(header, 4);
             if (count < 0) {
                 throw source.error("header", "label count " + count + ", expected a non-negative count");
@@ -211,9 +202,15 @@ public final class IdxFiles {
             }
         }
 
-        byte[] header(int size, String what) {
+        /** Reads the header, checking the magic number as soon as its four bytes are there. */
+        byte[] header(int size, String what, int expectedMagic, String kind) {
             byte[] header = new byte[size];
             int n = fill(header, 0, size, "header");
+            if (n >= 4 && intAt(header, 0) != expectedMagic) {
+                int magic = intAt(header, 0);
+                throw error("header", "magic number " + magic + describeMagic(magic) + ", expected "
+                        + expectedMagic + " (" + kind + ")" + compressionNote());
+            }
             if (n < size) {
                 throw error("header", "file ends after " + n + " bytes, expected the " + size + "-byte " + what);
             }
