@@ -274,7 +274,12 @@ public final class FashionMnistLoader {
 
     private void fetch(HttpClient client, URI uri, Path destination) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<Path> response = client.send(request, HttpResponse.BodyHandlers.ofFile(destination));
+        HttpResponse<Path> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofFile(destination));
+        } catch (IOException e) {
+            throw new IOException(uri + ": " + e, e);
+        }
         if (response.statusCode() != 200) {
             throw new IOException(uri + " answered HTTP " + response.statusCode() + ", expected 200");
         }
