@@ -172,4 +172,29 @@ class FashionMnistCsvTest {
 
         assertThatThrownBy(() -> FashionMnistCsv.read(file)).isInstanceOf(DatasetFormatException.class);
     }
+
+    @Test
+    void aFileLargeEnoughToBeReadInParallelPiecesReadsBackInOrder() {
+        ImageSet original = Fixtures.images("train", 3000, 21);
+        FashionMnistCsv.write(original, dir.resolve("big.csv"));
+
+        ImageSet back = FashionMnistCsv.read(dir.resolve("big.csv"));
+
+        assertThat(back.labels()).isEqualTo(original.labels());
+        assertThat(back.flat(0, 3000).allClose(original.flat(0, 3000), 0f, 0f)).isTrue();
+    }
+
+    @Test
+    void errorsInALaterPieceNameTheGlobalRowAndLine() throws IOException {
+        ImageSet original = Fixtures.images("train", 3000, 21);
+        FashionMnistCsv.write(original, dir.resolve("big.csv"));
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.readAllLines(dir.resolve("big.csv")));
+        lines.set(2902, lines.get(2902).replaceFirst(",[0-9]+$", ",999"));
+        lines.set(2950, lines.get(2950).replaceFirst(",[0-9]+$", ",x"));
+        Files.write(dir.resolve("big.csv"), lines);
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(dir.resolve("big.csv")))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("big.csv: data row 2901 (line 2903): pixel784 is 999, expected 0-255");
+    }
 }
