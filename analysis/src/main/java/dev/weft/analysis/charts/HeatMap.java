@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -245,6 +246,7 @@ public final class HeatMap implements Chart {
         }
         g.drawImage(raster(plotW, plotH, lo, hi), x0, y0, null);
         if (cell >= 12 && rows <= 60 && columns <= 60) {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
             g.setColor(Color.WHITE);
             for (int c = 1; c < columns; c++) {
                 int x = x0 + (int) Math.round(c * cell);
@@ -254,6 +256,7 @@ public final class HeatMap implements Chart {
                 int y = y0 + (int) Math.round(r * cell);
                 g.drawLine(x0, y, x0 + plotW - 1, y);
             }
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         }
         if (cellFormat != null && cell >= 14) {
             drawCellValues(g, x0, y0, cell, lo, hi);
@@ -378,10 +381,15 @@ public final class HeatMap implements Chart {
 
     private void drawScale(Graphics2D g, int x, int y, int barWidth, int barHeight, double lo, double hi,
             double[] ticks, FontMetrics tick, FontMetrics label) {
-        for (int py = 0; py < barHeight; py++) {
-            g.setColor(new Color(colorMap.rgb(1 - py / (double) Math.max(1, barHeight - 1))));
-            g.drawLine(x, y + py, x + barWidth - 1, y + py);
+        // The bar as an image, not as lines: anti-aliased lines at half-pixel positions would pale it.
+        BufferedImage bar = new BufferedImage(barWidth, Math.max(1, barHeight), BufferedImage.TYPE_INT_RGB);
+        for (int py = 0; py < bar.getHeight(); py++) {
+            int rgb = colorMap.rgb(1 - py / (double) Math.max(1, barHeight - 1));
+            for (int px = 0; px < barWidth; px++) {
+                bar.setRGB(px, py, rgb);
+            }
         }
+        g.drawImage(bar, x, y, null);
         g.setColor(new Color(0x888888));
         g.drawRect(x, y, barWidth, barHeight);
         g.setFont(Style.TICK);
