@@ -42,7 +42,8 @@ class SupportTest {
         assertThat(ColorMap.GREY.rgb(-3)).isEqualTo(0x000000);
         assertThat(ColorMap.GREY.rgb(Double.NaN)).isEqualTo(0x000000);
         assertThat(ColorMap.VIRIDIS.rgb(2)).isEqualTo(0xfde725);
-        assertThat(ColorMap.DIVERGING.rgb(0.5)).isEqualTo(0xdddcdc);
+        assertThat(ColorMap.DIVERGING.rgb(0)).isEqualTo(0x3b4cc0);
+        assertThat(ColorMap.DIVERGING.rgb(1)).isEqualTo(0xb40426);
     }
 
     @Test
@@ -75,8 +76,8 @@ class SupportTest {
 
     @Test
     void silvermanBandwidthFollowsTheRule() {
-        // sigma of {1,2,3,4,5} = 1.5811, IQR = 2 -> 2/1.34 = 1.4925; h = 0.9 * 1.4925 * 5^-0.2 = 0.9752.
-        assertThat(KernelDensity.silvermanBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(0.9752, within(1e-4));
+        // sigma of {1,2,3,4,5} = 1.5811, IQR = 2 -> 2/1.34 = 1.49254; h = 0.9 * 1.49254 * 5^-0.2 = 0.97358.
+        assertThat(KernelDensity.silvermanBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(0.97358, within(1e-4));
         assertThat(KernelDensity.silvermanBandwidth(new double[] {0, 0, 0})).isPositive();
     }
 
