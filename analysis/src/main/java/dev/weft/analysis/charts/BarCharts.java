@@ -9,7 +9,10 @@ import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.labels.ItemLabelAnchor;
 import org.jfree.chart.labels.ItemLabelPosition;
 import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
@@ -94,15 +97,29 @@ public final class BarCharts {
      * {@code b} covers {@code [min + b·w, min + (b+1)·w)} with {@code w = (max - min) / counts.length}.
      */
     public static Chart histogramOfCounts(String title, String xLabel, double min, double max, long[] counts) {
+        return histogramOfCounts(title, xLabel, min, max, counts, false);
+    }
+
+    /**
+     * {@link #histogramOfCounts(String, String, double, double, long[])} with the option of a logarithmic
+     * count axis, for distributions dominated by one bin (Fashion-MNIST: half of all pixels are 0); empty
+     * bins are then left out, as log 0 cannot be drawn.
+     */
+    public static Chart histogramOfCounts(String title, String xLabel, double min, double max, long[] counts,
+            boolean logScale) {
         if (counts.length == 0 || !(max > min)) {
             throw new IllegalArgumentException("a histogram needs at least one bin and max > min, got "
                     + counts.length + " bins over [" + min + ", " + max + "]");
         }
         XYIntervalSeries series = new XYIntervalSeries("Count");
         double width = (max - min) / counts.length;
+        double base = logScale ? 0.5 : 0;
         for (int b = 0; b < counts.length; b++) {
+            if (logScale && counts[b] == 0) {
+                continue;
+            }
             double lo = min + b * width;
-            series.add(lo + width / 2, lo, lo + width, counts[b], 0, counts[b]);
+            series.add(lo + width / 2, lo, lo + width, counts[b], base, counts[b]);
         }
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         data.addSeries(series);
@@ -111,8 +128,20 @@ public final class BarCharts {
         NumberAxis x = new NumberAxis(xLabel);
         x.setAutoRangeIncludesZero(false);
         x.setRange(min, max);
-        NumberAxis y = new NumberAxis("Count");
-        y.setNumberFormatOverride(new DecimalFormat("#,##0"));
+        ValueAxis y;
+        if (logScale) {
+            LogAxis log = new LogAxis("Count (log scale)");
+            log.setBase(10);
+            log.setNumberFormatOverride(new DecimalFormat("#,##0"));
+            log.setSmallestValue(0.5);
+            log.setTickUnit(new NumberTickUnit(1), false, true);   // one tick per decade (log-space unit)
+            renderer.setBase(base);
+            y = log;
+        } else {
+            NumberAxis linear = new NumberAxis("Count");
+            linear.setNumberFormatOverride(new DecimalFormat("#,##0"));
+            y = linear;
+        }
         XYPlot plot = new XYPlot(data, x, y, renderer);
         JFreeChart chart = Style.apply(new JFreeChart(title, Style.TITLE, plot, false));
         renderer.setSeriesPaint(0, BAR);

@@ -245,7 +245,7 @@ public final class HeatMap implements Chart {
             Style.centred(g, title, width / 2.0, titleMetrics.getAscent() + 6);
         }
         g.drawImage(raster(plotW, plotH, lo, hi), x0, y0, null);
-        if (cell >= 12 && rows <= 60 && columns <= 60) {
+        if (cellFormat != null && cell >= 12 && rows <= 60 && columns <= 60) {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
             g.setColor(Color.WHITE);
             for (int c = 1; c < columns; c++) {

@@ -230,7 +230,7 @@ public final class ScatterCharts {
             if (samples[c].length == 0) {
                 continue;
             }
-            density[c] = KernelDensity.evaluate(samples[c], KernelDensity.silvermanBandwidth(samples[c]), at);
+            density[c] = KernelDensity.evaluate(samples[c], KernelDensity.scottBandwidth(samples[c]), at);
             for (double d : density[c]) {
                 top = Math.max(top, d);
             }

@@ -55,6 +55,16 @@ class BarChartsTest {
     }
 
     @Test
+    void histogramOfCountsOnALogScaleSkipsEmptyBins() throws Exception {
+        long[] counts = new long[256];
+        for (int level = 0; level < 256; level++) {
+            counts[level] = level == 0 ? 23_000_000 : level % 50 == 7 ? 0 : 40_000 + 900 * level;
+        }
+        assertWritesPng(BarCharts.histogramOfCounts("Pixel intensity distribution", "Intensity", 0, 256, counts,
+                true), dir, "histogram-global-log", 800, 450);
+    }
+
+    @Test
     void histogramBinsIncludeTheUpperEdgeInTheLastBin() {
         long[] counts = BarCharts.countBins(new float[] {0f, 0.49f, 0.5f, 1f, 1.5f, -0.1f}, 2, 0, 1);
         assertThat(counts).containsExactly(2, 2);

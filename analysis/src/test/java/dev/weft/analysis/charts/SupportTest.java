@@ -70,15 +70,15 @@ class SupportTest {
             samples[i] = SyntheticData.gaussian(random);
         }
         // 20,000 points take the binned path; the peak of N(0,1) is 1/sqrt(2 pi) = 0.3989.
-        double[] at0 = KernelDensity.evaluate(samples, KernelDensity.silvermanBandwidth(samples), new double[] {0});
+        double[] at0 = KernelDensity.evaluate(samples, KernelDensity.scottBandwidth(samples), new double[] {0});
         assertThat(at0[0]).isCloseTo(0.3989, within(0.02));
     }
 
     @Test
-    void silvermanBandwidthFollowsTheRule() {
+    void scottBandwidthFollowsTheRule() {
         // sigma of {1,2,3,4,5} = 1.5811, IQR = 2 -> 2/1.34 = 1.49254; h = 0.9 * 1.49254 * 5^-0.2 = 0.97358.
-        assertThat(KernelDensity.silvermanBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(0.97358, within(1e-4));
-        assertThat(KernelDensity.silvermanBandwidth(new double[] {0, 0, 0})).isPositive();
+        assertThat(KernelDensity.scottBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(0.97358, within(1e-4));
+        assertThat(KernelDensity.scottBandwidth(new double[] {0, 0, 0})).isPositive();
     }
 
     @Test
