@@ -76,8 +76,8 @@ class SupportTest {
 
     @Test
     void scottBandwidthFollowsTheRule() {
-        // sigma of {1,2,3,4,5} = 1.5811, IQR = 2 -> 2/1.34 = 1.49254; h = 0.9 * 1.49254 * 5^-0.2 = 0.97358.
-        assertThat(KernelDensity.scottBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(0.97358, within(1e-4));
+        // sigma of {1,2,3,4,5} = sqrt(2.5) = 1.58114; h = 1.58114 * 5^-0.2 = 1.58114 * 0.72478 = 1.14597.
+        assertThat(KernelDensity.scottBandwidth(new double[] {1, 2, 3, 4, 5})).isCloseTo(1.14597, within(1e-4));
         assertThat(KernelDensity.scottBandwidth(new double[] {0, 0, 0})).isPositive();
     }
 
