@@ -66,9 +66,9 @@ class LayerBehaviourTest {
 
     @Test
     void backwardWithoutTrainingForwardIsAClearError() {
-        Sequential model = Models.seedCnn(1L);
-        model.forward(Tensor.zeros(2, 1, 28, 28), false);
-        assertThatThrownBy(() -> model.backward(Tensor.zeros(2, 10)))
+        Sequential model = TinyModels.smallCnn(1L);
+        model.forward(Tensor.zeros(2, 1, 12, 12), false);
+        assertThatThrownBy(() -> model.backward(Tensor.zeros(2, 5)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("dense_2 (Dense)").hasMessageContaining("forward(input, true)");
     }
@@ -163,15 +163,15 @@ class LayerBehaviourTest {
 
     @Test
     void inferenceBetweenForwardAndBackwardDoesNotDisturbTraining() {
-        Tensor x = Tensor.uniform(new int[] {4, 1, 28, 28}, 0f, 1f, 1L);
-        Tensor dLogits = Tensor.uniform(new int[] {4, 10}, -1f, 1f, 2L);
-        Sequential plain = Models.weftCnn(3L);
+        Tensor x = Tensor.uniform(new int[] {4, 1, 12, 12}, 0f, 1f, 1L);
+        Tensor dLogits = Tensor.uniform(new int[] {4, 5}, -1f, 1f, 2L);
+        Sequential plain = TinyModels.smallCnn(3L);
         plain.forward(x, true);
         plain.backward(dLogits);
-        Sequential interrupted = Models.weftCnn(3L);
+        Sequential interrupted = TinyModels.smallCnn(3L);
         interrupted.forward(x, true);
-        interrupted.predict(Tensor.uniform(new int[] {5, 1, 28, 28}, 0f, 1f, 3L));
-        interrupted.evaluate(Tensor.uniform(new int[] {4, 1, 28, 28}, 0f, 1f, 4L), new int[] {1, 2, 3, 4});
+        interrupted.predict(Tensor.uniform(new int[] {5, 1, 12, 12}, 0f, 1f, 3L));
+        interrupted.evaluate(Tensor.uniform(new int[] {4, 1, 12, 12}, 0f, 1f, 4L), new int[] {1, 2, 3, 4});
         interrupted.backward(dLogits);
         for (int k = 0; k < plain.parameters().size(); k++) {
             assertThat(interrupted.parameters().get(k).grad().toArray())
