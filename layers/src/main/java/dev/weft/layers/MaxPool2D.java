@@ -41,10 +41,12 @@ public final class MaxPool2D extends AbstractLayer {
         return "MaxPool2D";
     }
 
+    /** Window height and width. */
     public int pool() {
         return pool;
     }
 
+    /** Step between neighbouring windows. */
     public int stride() {
         return stride;
     }
