@@ -197,4 +197,22 @@ class LayerBehaviourTest {
         assertThat(actual.toArray()).containsExactly(expected.toArray());
         assertThat(actualIndices).containsExactly(expectedIndices);
     }
+
+    @Test
+    void forwardReusesItsBuffersWhileTheBatchSizeStaysTheSame() {
+        Sequential model = TinyModels.smallCnn(1L);
+        Tensor first = model.forward(Tensor.zeros(4, 1, 12, 12), true);
+        assertThat(model.forward(Tensor.zeros(4, 1, 12, 12), true)).isSameAs(first);
+        assertThat(model.forward(Tensor.zeros(3, 1, 12, 12), true)).isNotSameAs(first);
+        Tensor inference = model.forward(Tensor.zeros(4, 1, 12, 12), false);
+        assertThat(model.forward(Tensor.zeros(4, 1, 12, 12), false)).isSameAs(inference).isNotSameAs(first);
+    }
+
+    @Test
+    void theFirstLayerSkipsTheGradientOfTheData() {
+        Sequential model = TinyModels.smallCnn(1L);
+        model.forward(Tensor.uniform(new int[] {2, 1, 12, 12}, 0f, 1f, 1L), true);
+        assertThat(model.layers().get(0).backward(Tensor.filled(1f, 2, 4, 10, 10))).isNull();
+        assertThat(model.layers().get(0).parameters().get(0).grad().toArray()).isNotEqualTo(new float[36]);
+    }
 }

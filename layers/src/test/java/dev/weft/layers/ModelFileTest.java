@@ -181,6 +181,41 @@ class ModelFileTest {
         assertThat(dir.resolve("x.weft")).doesNotExist();
     }
 
+    @Test
+    void aFailedSaveLeavesThePreviousFileIntact() throws IOException {
+        Path file = dir.resolve("model.weft");
+        Sequential good = new Sequential(new int[] {4}, 1L, new Dense(2));
+        good.save(file);
+        byte[] before = Files.readAllBytes(file);
+        Layer custom = new AbstractLayer() {
+            @Override
+            public String type() {
+                return "Custom";
+            }
+
+            @Override
+            protected int[] initialize(int[] inputShape, java.util.random.RandomGenerator random) {
+                return inputShape;
+            }
+
+            @Override
+            public Tensor forward(Tensor input, boolean training) {
+                return input;
+            }
+
+            @Override
+            public Tensor backward(Tensor dOutput) {
+                return dOutput;
+            }
+        };
+        Sequential unsavable = new Sequential(new int[] {4}, 1L, custom, new Dense(2));
+        assertThatThrownBy(() -> unsavable.save(file)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
     private Sequential load(byte[] bytes) throws IOException {
         Path file = dir.resolve("bad.weft");
         Files.write(file, bytes);
