@@ -57,10 +57,12 @@ public final class BatchNorm extends AbstractLayer {
         return "BatchNorm";
     }
 
+    /** Weight of the old running statistics in each update (0.99 by default). */
     public float momentum() {
         return momentum;
     }
 
+    /** Added to the variance before the square root (1e-3 by default). */
     public float epsilon() {
         return epsilon;
     }

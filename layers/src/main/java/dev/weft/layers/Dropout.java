@@ -34,6 +34,7 @@ public final class Dropout extends AbstractLayer {
         return "Dropout";
     }
 
+    /** Probability that an element is zeroed in training. */
     public float rate() {
         return rate;
     }
