@@ -12,6 +12,7 @@ import dev.weft.layers.Sequential;
 import dev.weft.layers.SoftmaxCrossEntropy;
 import dev.weft.optim.Adam;
 import dev.weft.optim.Optimizer;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -120,10 +121,11 @@ public final class TrainThroughput {
 
         Training training = new Training(model, train, batch);
         training.runFor(warmupSeconds);
+        CpuMeter cpu = new CpuMeter();
         double trainRate = training.runFor(measureSeconds);
         System.out.printf(Locale.ROOT, "training: %.0f images/s = %.1f GFLOP/s = %.1f%% of %.0f GFLOP/s peak"
-                        + " (%d steps, loss %.3f)%n", trainRate, trainRate * trainFlops / 1e9,
-                100 * trainRate * trainFlops / peak, peak / 1e9, training.steps, training.lastLoss);
+                        + " (%d steps, loss %.3f); %s%n", trainRate, trainRate * trainFlops / 1e9,
+                100 * trainRate * trainFlops / peak, peak / 1e9, training.steps, training.lastLoss, cpu);
 
         if (profile) {
             System.out.print(training.profile(Math.max(5, measureSeconds / 2)));
@@ -131,9 +133,11 @@ public final class TrainThroughput {
 
         Inference inference = new Inference(model, test);
         inference.runFor(warmupSeconds / 2);
+        cpu = new CpuMeter();
         double inferRate = inference.runFor(measureSeconds / 2);
-        System.out.printf(Locale.ROOT, "inference (batch %d): %.0f images/s = %.1f GFLOP/s = %.1f%% of peak%n",
-                INFERENCE_BATCH, inferRate, inferRate * forwardFlops / 1e9, 100 * inferRate * forwardFlops / peak);
+        System.out.printf(Locale.ROOT, "inference (batch %d): %.0f images/s = %.1f GFLOP/s = %.1f%% of peak; %s%n",
+                INFERENCE_BATCH, inferRate, inferRate * forwardFlops / 1e9, 100 * inferRate * forwardFlops / peak,
+                cpu);
 
         System.out.printf(Locale.ROOT, "train_images_per_second=%.1f%n", trainRate);
         System.out.printf(Locale.ROOT, "infer_images_per_second=%.1f%n", inferRate);
@@ -295,6 +299,24 @@ public final class TrainThroughput {
                 System.out.println("(NaN logits)");
             }
             return done / ((System.nanoTime() - start) * 1e-9);
+        }
+    }
+
+    /**
+     * How busy this process kept the CPUs since construction, and the machine's load average: on a shared
+     * machine a wall-clock rate means little without them.
+     */
+    private static final class CpuMeter {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final long wallStart = System.nanoTime();
+        private final long cpuStart = os.getProcessCpuTime();
+
+        @Override
+        public String toString() {
+            double cores = (os.getProcessCpuTime() - cpuStart) / (double) (System.nanoTime() - wallStart);
+            return String.format(Locale.ROOT, "process busy on %.2f cores on average, system load average %.2f",
+                    cores, os.getSystemLoadAverage());
         }
     }
 
