@@ -211,60 +211,86 @@ public final class TrainThroughput {
 
         /**
          * Times each layer's forward and backward separately (the same calls Sequential makes, in the same
-         * order), plus gathering, loss and optimizer, for about {@code seconds}.
+         * order), plus gathering, loss and optimizer, for about {@code seconds}. Besides wall time it records
+         * the CPU time of this thread: with {@code --threads 1} all work runs here, which gives a profile that
+         * other processes on a shared machine hardly disturb.
          */
         String profile(double seconds) {
+            java.lang.management.ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
             List<Layer> layers = model.layers();
-            long[] forward = new long[layers.size()];
-            long[] backward = new long[layers.size()];
-            long gather = 0;
-            long lossNanos = 0;
-            long update = 0;
+            int rows = layers.size() + 3;   // layers, then gather, loss, optimizer
+            long[] wallForward = new long[rows];
+            long[] wallBackward = new long[rows];
+            long[] cpuForward = new long[rows];
+            long[] cpuBackward = new long[rows];
             long start = System.nanoTime();
+            long cpuStart = threadBean.getCurrentThreadCpuTime();
             long deadline = start + (long) (seconds * 1e9);
             int n = 0;
             do {
-                long t0 = System.nanoTime();
+                long w = System.nanoTime();
+                long c = threadBean.getCurrentThreadCpuTime();
                 nextBatch();
                 model.zeroGrad();
-                gather += System.nanoTime() - t0;
+                long w2 = System.nanoTime();
+                long c2 = threadBean.getCurrentThreadCpuTime();
+                wallForward[layers.size()] += w2 - w;
+                cpuForward[layers.size()] += c2 - c;
                 Tensor a = x;
                 for (int i = 0; i < layers.size(); i++) {
-                    long t = System.nanoTime();
+                    w = w2;
+                    c = c2;
                     a = layers.get(i).forward(a, true);
-                    forward[i] += System.nanoTime() - t;
+                    w2 = System.nanoTime();
+                    c2 = threadBean.getCurrentThreadCpuTime();
+                    wallForward[i] += w2 - w;
+                    cpuForward[i] += c2 - c;
                 }
-                long t1 = System.nanoTime();
                 loss.forward(a, labels);
                 Tensor d = loss.backward();
-                lossNanos += System.nanoTime() - t1;
+                w = w2;
+                c = c2;
+                w2 = System.nanoTime();
+                c2 = threadBean.getCurrentThreadCpuTime();
+                wallForward[layers.size() + 1] += w2 - w;
+                cpuForward[layers.size() + 1] += c2 - c;
                 for (int i = layers.size() - 1; i >= 0; i--) {
-                    long t = System.nanoTime();
+                    w = w2;
+                    c = c2;
                     d = layers.get(i).backward(d);
-                    backward[i] += System.nanoTime() - t;
+                    w2 = System.nanoTime();
+                    c2 = threadBean.getCurrentThreadCpuTime();
+                    wallBackward[i] += w2 - w;
+                    cpuBackward[i] += c2 - c;
                 }
-                long t2 = System.nanoTime();
                 optimizer.step(parameters);
-                update += System.nanoTime() - t2;
+                w = w2;
+                c = c2;
+                w2 = System.nanoTime();
+                c2 = threadBean.getCurrentThreadCpuTime();
+                wallForward[layers.size() + 2] += w2 - w;
+                cpuForward[layers.size() + 2] += c2 - c;
                 n++;
             } while (System.nanoTime() < deadline);
-            double total = System.nanoTime() - start;
+            double wallTotal = System.nanoTime() - start;
+            double cpuTotal = threadBean.getCurrentThreadCpuTime() - cpuStart;
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                    "profile over %d training batches of %d (ms per batch, share of step time):%n", n, batch));
-            sb.append(String.format(Locale.ROOT, "  %-22s %10s %10s %7s%n", "layer", "forward", "backward", "share"));
-            for (int i = 0; i < layers.size(); i++) {
-                sb.append(String.format(Locale.ROOT, "  %-22s %10.2f %10.2f %6.1f%%%n",
-                        layers.get(i).name() + " " + layers.get(i).type(), forward[i] / 1e6 / n,
-                        backward[i] / 1e6 / n, 100 * (forward[i] + backward[i]) / total));
+                    "profile over %d training batches of %d: ms per batch, wall clock and CPU time of the calling"
+                            + " thread (all the work when --threads 1)%n", n, batch));
+            sb.append(String.format(Locale.ROOT, "  %-24s %9s %9s %7s   %9s %9s %7s%n", "step", "wall fwd",
+                    "wall bwd", "share", "cpu fwd", "cpu bwd", "share"));
+            for (int i = 0; i < rows; i++) {
+                String name = i < layers.size() ? layers.get(i).name() + " " + layers.get(i).type()
+                        : i == layers.size() ? "gather + zeroGrad"
+                        : i == layers.size() + 1 ? "softmax cross-entropy" : "Adam step";
+                sb.append(String.format(Locale.ROOT, "  %-24s %9.2f %9.2f %6.1f%%   %9.2f %9.2f %6.1f%%%n", name,
+                        wallForward[i] / 1e6 / n, wallBackward[i] / 1e6 / n,
+                        100 * (wallForward[i] + wallBackward[i]) / wallTotal, cpuForward[i] / 1e6 / n,
+                        cpuBackward[i] / 1e6 / n, 100 * (cpuForward[i] + cpuBackward[i]) / cpuTotal));
             }
-            sb.append(String.format(Locale.ROOT, "  %-22s %10.2f %10s %6.1f%%%n", "gather + zeroGrad",
-                    gather / 1e6 / n, "", 100 * gather / total));
-            sb.append(String.format(Locale.ROOT, "  %-22s %10.2f %10s %6.1f%%%n", "softmax cross-entropy",
-                    lossNanos / 1e6 / n, "", 100 * lossNanos / total));
-            sb.append(String.format(Locale.ROOT, "  %-22s %10.2f %10s %6.1f%%%n", "Adam step",
-                    update / 1e6 / n, "", 100 * update / total));
-            sb.append(String.format(Locale.ROOT, "  %-22s %10.2f ms per batch = %.0f images/s%n", "total",
-                    total / 1e6 / n, batch * n / (total * 1e-9)));
+            sb.append(String.format(Locale.ROOT, "  %-24s %9.2f ms per batch = %.0f images/s (wall); %.2f ms CPU"
+                            + " per batch = %.0f images per CPU-second of this thread%n", "total", wallTotal / 1e6 / n,
+                    batch * n / (wallTotal * 1e-9), cpuTotal / 1e6 / n, batch * n / (cpuTotal * 1e-9)));
             return sb.toString();
         }
     }
