@@ -158,6 +158,14 @@ public final class Trainer {
         checkFits(trainPart, "training");
         if (validationPart != null) {
             checkFits(validationPart, "validation");
+        } else {
+            // Fail now rather than after the first epoch.
+            for (Callback c : callbacks) {
+                Monitor m = c instanceof EarlyStopping s ? s.monitor() : c instanceof KeepBest k ? k.monitor() : null;
+                if (m != null && m.needsValidation()) {
+                    throw m.missingValidation();
+                }
+            }
         }
 
         ProgressBar progress = quiet ? null
