@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The same seed gives bit-identical weights after an epoch of training the seed CNN (convolutions, pooling,
- * dropout, Adam), run after run and whether the kernels use one thread or two.
+ * dropout, Adam, a random batch transform), run after run and whether the kernels use one thread or two; and so
+ * does a network with BatchNorm.
  */
 class DeterminismTest {
 
@@ -30,8 +31,11 @@ class DeterminismTest {
     }
 
     private static float[][] weightsAfterOneEpoch(int threads) {
+        return weightsAfterOneEpoch(threads, Models.seedCnn(11), images);
+    }
+
+    private static float[][] weightsAfterOneEpoch(int threads, Sequential model, Dataset images) {
         Parallel.setThreads(threads);
-        Sequential model = Models.seedCnn(11);
         BatchTransform jitter = (batch, count, shape, random) -> {
             // A random brightness per sample: exercises the trainer's seeded generator.
             int size = shape[0] * shape[1] * shape[2];
@@ -60,5 +64,15 @@ class DeterminismTest {
         assertThat(two).isDeepEqualTo(one);
         // And training changed them: the comparison is not between two untouched initialisations.
         assertThat(java.util.Arrays.deepEquals(one, Models.seedCnn(11).copyWeights())).isFalse();
+    }
+
+    @Test
+    void batchNormModelIsBitIdenticalForOneAndTwoThreads() throws IOException {
+        // Models.weftCnn has BatchNorm: batch means and variances are reductions, and its running statistics
+        // are part of copyWeights().
+        Dataset few = FashionMnistFiles.load("train", 128);
+        float[][] one = weightsAfterOneEpoch(1, Models.weftCnn(3), few);
+        float[][] two = weightsAfterOneEpoch(2, Models.weftCnn(3), few);
+        assertThat(two).isDeepEqualTo(one);
     }
 }
