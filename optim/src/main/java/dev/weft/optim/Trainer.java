@@ -176,6 +176,7 @@ public final class Trainer {
             c.onTrainBegin(model);
         }
         Batches batches = new Batches(trainPart, batchSize);
+        int lastPlanned = epochsDone + epochs;
         for (int e = 0; e < epochs; e++) {
             int epoch = ++epochsDone;
             long start = System.nanoTime();
@@ -202,6 +203,9 @@ public final class Trainer {
             if (stop) {
                 if (e < epochs - 1) {
                     history.markStoppedEarly();
+                    if (progress != null) {
+                        out.println("Stopped early after epoch " + epoch + " of " + lastPlanned);
+                    }
                 }
                 break;
             }
