@@ -294,7 +294,8 @@ public final class FashionMnistCsv {
 
     private static void checkHeader(CSVRecord header, long line) {
         if (header.size() != COLUMNS || !header.get(0).strip().equalsIgnoreCase("label")) {
-            throw new Problem(Problem.HEADER, 0, line, header.size() + " columns starting with '" + header.get(0) + "', expected " + COLUMNS
+            throw new Problem(Problem.HEADER, 0, line, header.size() + " columns starting with '" + header.get(0)
+                    + "', expected " + COLUMNS
                             + " columns: label,pixel1,...,pixel" + PIXELS, null);
         }
     }

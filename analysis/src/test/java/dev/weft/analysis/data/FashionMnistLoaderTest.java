@@ -138,8 +138,8 @@ class FashionMnistLoaderTest {
 
             assertThatThrownBy(() -> loader(Map.of()).load())
                     .isInstanceOf(DatasetNotFoundException.class)
-                    .hasMessageContaining(cwd.resolve("data/fashion-mnist") + " (./data/fashion-mnist): no Fashion-MNIST"
-                            + " files (missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
+                    .hasMessageContaining(cwd.resolve("data/fashion-mnist") + " (./data/fashion-mnist): no"
+                            + " Fashion-MNIST files (missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
                             + " t10k-labels-idx1-ubyte.gz")
                     .hasMessageContaining(home.resolve(".cache/weft/fashion-mnist") + " (user cache): does not exist")
                     .hasMessageContaining(system + " (package dataset-fashion-mnist): does not exist")
