@@ -198,6 +198,14 @@ public final class FashionMnistCsv {
             return new Piece(pixels, labels, 0, 0, -1, null);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (first && end - start >= 3) {
+                // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first field.
+                ByteBuffer bom = ByteBuffer.allocate(3);
+                channel.read(bom, start);
+                if (bom.get(0) == (byte) 0xEF && bom.get(1) == (byte) 0xBB && bom.get(2) == (byte) 0xBF) {
+                    start += 3;
+                }
+            }
             channel.position(start);
             Reader reader = new InputStreamReader(new BufferedInputStream(
                     new Limited(Channels.newInputStream(channel), end - start), 1 << 16), StandardCharsets.UTF_8);
