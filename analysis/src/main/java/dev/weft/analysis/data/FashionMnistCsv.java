@@ -31,6 +31,8 @@ import org.apache.commons.csv.CSVRecord;
  * (empty) values, non-numeric values, labels outside 0-9 and pixels outside 0-255 — and the first problem is a
  * {@link DatasetFormatException} naming the file, the data row (0-based, the image index) and the line (1-based),
  * the column and what was expected. Nothing is skipped; only one empty line at the very end is tolerated.
+ * Windows line ends and a UTF-8 byte-order mark are accepted. Files above 4 MB are read in pieces cut at line
+ * ends, so a quoted field containing a line break is not supported (numeric data never has one).
  *
  * <pre>{@code
  * FashionMnistCsv.write(FashionMnist.load().train(), Path.of("fashion-mnist_train.csv"));  // IDX -> CSV
