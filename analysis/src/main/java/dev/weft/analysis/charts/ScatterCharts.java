@@ -176,6 +176,10 @@ public final class ScatterCharts {
                 if (row == k - 1) {
                     for (double t : Points.niceTicks(lo[col], hi[col], cell > 150 ? 4 : 2)) {
                         double sx = px + (t - lo[col]) / (hi[col] - lo[col]) * cell;
+                        double half = tick.stringWidth(Points.tickLabel(t)) / 2.0;
+                        if (sx - half < px || sx + half > px + cell) {
+                            continue;   // would run into the neighbouring panel's labels
+                        }
                         g.drawLine((int) sx, (int) (py + cell), (int) sx, (int) (py + cell + 3));
                         Style.centred(g, Points.tickLabel(t), sx, py + cell + 4 + tick.getAscent());
                     }
@@ -189,6 +193,9 @@ public final class ScatterCharts {
                         for (double t : Points.niceTicks(lo[row], hi[row], cell > 150 ? 4 : 2)) {
                             double sy = py + cell - (t - lo[row]) / (hi[row] - lo[row]) * cell;
                             String label = Points.tickLabel(t);
+                            if (sy - tick.getAscent() / 2.0 < py || sy + tick.getAscent() / 2.0 > py + cell) {
+                                continue;
+                            }
                             g.drawLine((int) px - 3, (int) sy, (int) px, (int) sy);
                             g.drawString(label, (float) (px - 5 - tick.stringWidth(label)),
                                     (float) (sy + tick.getAscent() / 2.0 - 1));
