@@ -65,7 +65,8 @@ class ConvolutionTest {
         "1, 4, 10, 7, 3, 5, 3, 2, SAME",
         "2, 5, 6, 6, 33, 1, 1, 1, VALID",
         "1, 2, 5, 5, 3, 4, 4, 3, SAME",
-        "4, 7, 5, 5, 17, 3, 3, 1, VALID"})
+        "4, 7, 5, 5, 17, 3, 3, 1, VALID",
+        "5, 3, 8, 9, 6, 3, 3, 1, SAME"})
     void forwardAndBackwardMatchTheNaiveDefinition(int batch, int in, int height, int width, int out,
                                                    int kh, int kw, int stride, Padding padding) {
         ConvGeometry g = ConvGeometry.of(batch, in, height, width, out, kh, kw, stride, padding);
@@ -96,6 +97,21 @@ class ConvolutionTest {
             assertThat(Arrays.mismatch(two[i].toArray(), one[i].toArray())).as("first difference in result %d", i)
                     .isEqualTo(-1);
         }
+    }
+
+    @Test
+    void groupsOfTheBatchDependOnTheGeometryNotOnTheThreadCount() {
+        int[][] seedLayers = {{1, 28, 32}, {32, 13, 64}, {64, 5, 128}};
+        int[] expected = {32, 7, 32};
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            for (int i = 0; i < seedLayers.length; i++) {
+                int[] l = seedLayers[i];
+                ConvGeometry g = ConvGeometry.of(64, l[0], l[1], l[1], l[2], 3, 3, 1, Padding.VALID);
+                assertThat(new Convolution(g).groupSize()).as("layer %d", i).isEqualTo(expected[i]);
+            }
+        }
+        assertThat(new Convolution(ConvGeometry.of(1, 1, 5, 5, 1, 3, 3, 1, Padding.VALID)).groupSize()).isEqualTo(1);
     }
 
     @Test
