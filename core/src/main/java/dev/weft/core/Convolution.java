@@ -39,6 +39,8 @@ public final class Convolution {
     private static final int COLS_BUDGET = 1 << 18;
     /** A group should give the GEMM at least this many columns. */
     private static final int MIN_COLUMNS = 128;
+    /** From this many output pixels per image on, groups are single images, multiplied straight into NCHW. */
+    private static final int DIRECT_PIXELS = 256;
 
     private final ConvGeometry g;
     /** {@code inChannels * kernelHeight * kernelWidth}: rows of {@code cols}. */
@@ -61,8 +63,10 @@ public final class Convolution {
         this.pixels = g.outHeight() * g.outWidth();
         int byBudget = Math.max(1, COLS_BUDGET / (k * pixels));
         int byWidth = Math.max(1, (MIN_COLUMNS + pixels - 1) / pixels);
-        // At least 2 groups for a batch of 2 or more, so that both cores have work.
-        this.group = Math.min(Math.max(byBudget, byWidth), Math.max(1, g.batch() / 2));
+        // At least 2 groups for a batch of 2 or more, so that both cores have work. An image with many output
+        // pixels is wide enough alone: then the product is written straight into the NCHW output (no scatter).
+        this.group = pixels >= DIRECT_PIXELS ? 1
+                : Math.min(Math.max(byBudget, byWidth), Math.max(1, g.batch() / 2));
         this.groups = (g.batch() + group - 1) / group;
         int columns = group * pixels;
         this.scratch = ThreadLocal.withInitial(() -> new float[][] {
@@ -95,9 +99,24 @@ public final class Convolution {
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
                 im2col(input, first, items, cols);
+                float[] out = output.data();
+                if (group == 1) {
+                    // One image: Y [outChannels, pixels] is exactly its NCHW output block.
+                    int base = output.offset() + first * outChannels * pixels;
+                    Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
+                            cols, 0, columns, 0f, out, base, columns);
+                    if (bias != null) {
+                        for (int o = 0; o < outChannels; o++) {
+                            float b = bias.data()[bias.offset() + o];
+                            for (int p = base + o * pixels, end = p + pixels; p < end; p++) {
+                                out[p] += b;
+                            }
+                        }
+                    }
+                    continue;
+                }
                 Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
                         cols, 0, columns, 0f, y, 0, columns);
-                float[] out = output.data();
                 for (int m = 0; m < items; m++) {
                     for (int o = 0; o < outChannels; o++) {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
@@ -141,19 +160,27 @@ public final class Convolution {
                 int first = q * group;
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
-                // dY [outChannels, items * pixels], gathered from NCHW.
-                for (int m = 0; m < items; m++) {
-                    for (int o = 0; o < outChannels; o++) {
-                        System.arraycopy(dOutput.data(), dOutput.offset() + ((first + m) * outChannels + o) * pixels,
-                                dY, o * columns + m * pixels, pixels);
+                // dY [outChannels, items * pixels]: one image's NCHW block as it is, or gathered from NCHW.
+                float[] dYData = dY;
+                int dYOffset = 0;
+                if (group == 1) {
+                    dYData = dOutput.data();
+                    dYOffset = dOutput.offset() + first * outChannels * pixels;
+                } else {
+                    for (int m = 0; m < items; m++) {
+                        for (int o = 0; o < outChannels; o++) {
+                            System.arraycopy(dOutput.data(),
+                                    dOutput.offset() + ((first + m) * outChannels + o) * pixels,
+                                    dY, o * columns + m * pixels, pixels);
+                        }
                     }
                 }
                 for (int o = 0; o < outChannels; o++) {
-                    partialBias[q * outChannels + o] = kernels.sum(columns, dY, o * columns);
+                    partialBias[q * outChannels + o] = kernels.sum(columns, dYData, dYOffset + o * columns);
                 }
                 im2col(input, first, items, cols);
                 // dW_group [outChannels, K] = dY · colsᵀ
-                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dY, 0, columns, cols, 0, columns,
+                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, 0, columns,
                         0f, partialWeights, q * weightSize, k);
                 if (dInput != null) {
                     if (s[2] == null) {
@@ -162,7 +189,7 @@ public final class Convolution {
                     float[] dCols = s[2];
                     // dCols [K, items * pixels] = Wᵀ · dY
                     Gemm.sgemm(true, false, k, columns, outChannels, 1f, weights.data(), weights.offset(), k,
-                            dY, 0, columns, 0f, dCols, 0, columns);
+                            dYData, dYOffset, columns, 0f, dCols, 0, columns);
                     col2im(dCols, first, items, dInput);
                 }
             }
