@@ -181,24 +181,6 @@ class LayerBehaviourTest {
     }
 
     @Test
-    void the2x2PoolingLoopAgreesWithCorePoolingIncludingTiesAndOddSizes() {
-        // Values from {0, 1, 2}: many ties, which must go to the first element in row-major order as in core.
-        Tensor x = Tensor.zeros(3, 2, 7, 9);
-        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
-        for (int i = 0; i < x.size(); i++) {
-            x.data()[i] = random.nextInt(3);
-        }
-        Tensor expected = Tensor.zeros(3, 2, 3, 4);
-        int[] expectedIndices = new int[expected.size()];
-        dev.weft.core.Pooling.maxForward(x, 2, 2, expected, expectedIndices);
-        Tensor actual = Tensor.zeros(3, 2, 3, 4);
-        int[] actualIndices = new int[actual.size()];
-        MaxPool2D.maxForward2x2(x.data(), 0, 6, 7, 9, actual.data(), 0, 3, 4, actualIndices);
-        assertThat(actual.toArray()).containsExactly(expected.toArray());
-        assertThat(actualIndices).containsExactly(expectedIndices);
-    }
-
-    @Test
     void forwardReusesItsBuffersWhileTheBatchSizeStaysTheSame() {
         Sequential model = TinyModels.smallCnn(1L);
         Tensor first = model.forward(Tensor.zeros(4, 1, 12, 12), true);
