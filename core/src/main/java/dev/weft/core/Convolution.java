@@ -52,13 +52,46 @@ public final class Convolution {
     private final int groups;
     /** Per-thread {@code cols [K, G*P]}, channel-major {@code Y}/{@code dY [out, G*P]} and {@code dCols}. */
     private final ThreadLocal<float[][]> scratch;
+    /**
+     * For kernel column {@code j}: the output columns {@code [insideFrom[j], insideTo[j])} whose input column
+     * {@code x * stride + j - padLeft} lies inside the image (the rest reads the zero padding).
+     */
+    private final int[] insideFrom;
+    private final int[] insideTo;
     /** Per-group partial weight and bias gradients, combined in group order. */
     private float[] partialWeights;
     private float[] partialBias;
+    /**
+     * With {@code keepColumns}: every group's {@code cols} from the last forward, group {@code q} at
+     * {@code q * K * G * P}, so that backward multiplies them instead of unfolding the input again.
+     */
+    private final boolean keepColumns;
+    /**
+     * Largest unfolded batch kept for backward (4 MiB): beyond it, writing the columns out to memory in forward
+     * and reading them back cost as much as unfolding the input again (measured on the 32 -> 64 layer of the
+     * seed CNN, 9 MB of columns: forward slower by about what backward saved).
+     */
+    private static final long KEEP_BUDGET = 1 << 20;
+    private float[] keptColumns;
+    /** The input {@link #keptColumns} were unfolded from; backward on another tensor unfolds it again. */
+    private Tensor keptInput;
 
     /** A convolution of the given geometry; scratch is allocated on first use and then reused. */
     public Convolution(ConvGeometry geometry) {
+        this(geometry, false);
+    }
+
+    /**
+     * A convolution of the given geometry. With {@code keepColumns} (for training) the forward pass keeps the
+     * unfolded input of the whole batch ({@code K * batch * P} floats, if that is at most 4 MiB) and a backward
+     * pass on the same input tensor reuses it, which saves one im2col per step; the input must then not change
+     * between the two calls.
+     */
+    public Convolution(ConvGeometry geometry, boolean keepColumns) {
         this.g = geometry;
+        this.keepColumns = keepColumns
+                && (long) g.inChannels() * g.kernelHeight() * g.kernelWidth() * g.batch() * g.outHeight()
+                        * g.outWidth() <= KEEP_BUDGET;
         this.k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
         int byBudget = Math.max(1, COLS_BUDGET / (k * pixels));
@@ -68,6 +101,13 @@ public final class Convolution {
         this.group = pixels >= DIRECT_PIXELS ? 1
                 : Math.min(Math.max(byBudget, byWidth), Math.max(1, g.batch() / 2));
         this.groups = (g.batch() + group - 1) / group;
+        this.insideFrom = new int[g.kernelWidth()];
+        this.insideTo = new int[g.kernelWidth()];
+        for (int j = 0; j < g.kernelWidth(); j++) {
+            int dx = j - g.padLeft();
+            insideFrom[j] = Math.min(g.outWidth(), Math.max(0, ceilDiv(-dx, g.stride())));
+            insideTo[j] = Math.max(insideFrom[j], Math.min(g.outWidth(), ceilDiv(g.width() - dx, g.stride())));
+        }
         int columns = group * pixels;
         this.scratch = ThreadLocal.withInitial(() -> new float[][] {
             new float[k * columns], new float[g.outChannels() * columns], null});
@@ -90,21 +130,26 @@ public final class Convolution {
     public void forward(Tensor input, Tensor weights, Tensor bias, Tensor output) {
         checkSizes(input, weights, output);
         int outChannels = g.outChannels();
+        if (keepColumns && keptColumns == null) {
+            keptColumns = new float[groups * k * group * pixels];
+        }
+        keptInput = null;
         Parallel.forRange(groups, 1, (from, to) -> {
             float[][] s = scratch.get();
-            float[] cols = s[0];
             float[] y = s[1];
             for (int q = from; q < to; q++) {
                 int first = q * group;
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
-                im2col(input, first, items, cols);
+                float[] cols = keepColumns ? keptColumns : s[0];
+                int colsOffset = keepColumns ? q * k * group * pixels : 0;
+                im2col(input, first, items, cols, colsOffset);
                 float[] out = output.data();
                 if (group == 1) {
                     // One image: Y [outChannels, pixels] is exactly its NCHW output block.
                     int base = output.offset() + first * outChannels * pixels;
                     Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
-                            cols, 0, columns, 0f, out, base, columns);
+                            cols, colsOffset, columns, 0f, out, base, columns);
                     if (bias != null) {
                         for (int o = 0; o < outChannels; o++) {
                             float b = bias.data()[bias.offset() + o];
@@ -116,7 +161,7 @@ public final class Convolution {
                     continue;
                 }
                 Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
-                        cols, 0, columns, 0f, y, 0, columns);
+                        cols, colsOffset, columns, 0f, y, 0, columns);
                 for (int m = 0; m < items; m++) {
                     for (int o = 0; o < outChannels; o++) {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
@@ -129,6 +174,9 @@ public final class Convolution {
                 }
             }
         });
+        if (keepColumns) {
+            keptInput = input;
+        }
     }
 
     /**
@@ -152,9 +200,9 @@ public final class Convolution {
             partialBias = new float[groups * outChannels];
         }
         Kernels kernels = Kernels.get();
+        boolean reuse = keptInput == input;
         Parallel.forRange(groups, 1, (from, to) -> {
             float[][] s = scratch.get();
-            float[] cols = s[0];
             float[] dY = s[1];
             for (int q = from; q < to; q++) {
                 int first = q * group;
@@ -178,13 +226,17 @@ public final class Convolution {
                 for (int o = 0; o < outChannels; o++) {
                     partialBias[q * outChannels + o] = kernels.sum(columns, dYData, dYOffset + o * columns);
                 }
-                im2col(input, first, items, cols);
+                float[] cols = reuse ? keptColumns : s[0];
+                int colsOffset = reuse ? q * k * group * pixels : 0;
+                if (!reuse) {
+                    im2col(input, first, items, cols, 0);
+                }
                 // dW_group [outChannels, K] = dY · colsᵀ
-                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, 0, columns,
-                        0f, partialWeights, q * weightSize, k);
+                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, colsOffset,
+                        columns, 0f, partialWeights, q * weightSize, k);
                 if (dInput != null) {
                     if (s[2] == null) {
-                        s[2] = new float[cols.length];
+                        s[2] = new float[s[0].length];
                     }
                     float[] dCols = s[2];
                     // dCols [K, items * pixels] = Wᵀ · dY
@@ -205,11 +257,12 @@ public final class Convolution {
         }
     }
 
-    /** Unfolds items {@code [first, first + items)} into {@code cols [K, items * pixels]}. */
-    private void im2col(Tensor input, int first, int items, float[] cols) {
+    /** Unfolds items {@code [first, first + items)} into {@code cols [K, items * pixels]} at {@code offset}. */
+    private void im2col(Tensor input, int first, int items, float[] cols, int offset) {
         int itemSize = g.inChannels() * g.height() * g.width();
         for (int m = 0; m < items; m++) {
-            im2colItem(input.data(), input.offset() + (first + m) * itemSize, cols, items * pixels, m * pixels);
+            im2colItem(input.data(), input.offset() + (first + m) * itemSize, cols, items * pixels,
+                    offset + m * pixels);
         }
     }
 
@@ -225,10 +278,9 @@ public final class Convolution {
                 for (int j = 0; j < g.kernelWidth(); j++) {
                     int row = (c * g.kernelHeight() + i) * g.kernelWidth() + j;
                     int dst = row * columns + column;
-                    // Output columns x whose input column x*stride + j - padLeft lies inside the image.
                     int dx = j - g.padLeft();
-                    int xFrom = Math.min(outW, Math.max(0, ceilDiv(-dx, stride)));
-                    int xTo = Math.max(xFrom, Math.min(outW, ceilDiv(width - dx, stride)));
+                    int xFrom = insideFrom[j];
+                    int xTo = insideTo[j];
                     for (int y = 0; y < outH; y++, dst += outW) {
                         int iy = y * stride + i - g.padTop();
                         if (iy < 0 || iy >= height) {
@@ -236,7 +288,10 @@ public final class Convolution {
                             continue;
                         }
                         int src = plane + iy * width + dx;
-                        Arrays.fill(cols, dst, dst + xFrom, 0f);
+                        // Zero fills only at a padded border: most rows are one copy (the calls add up).
+                        if (xFrom > 0) {
+                            Arrays.fill(cols, dst, dst + xFrom, 0f);
+                        }
                         if (stride == 1) {
                             System.arraycopy(in, src + xFrom, cols, dst + xFrom, xTo - xFrom);
                         } else {
@@ -244,7 +299,9 @@ public final class Convolution {
                                 cols[dst + x] = in[src + x * stride];
                             }
                         }
-                        Arrays.fill(cols, dst + xTo, dst + outW, 0f);
+                        if (xTo < outW) {
+                            Arrays.fill(cols, dst + xTo, dst + outW, 0f);
+                        }
                     }
                 }
             }
@@ -274,8 +331,8 @@ public final class Convolution {
                     int row = (c * g.kernelHeight() + i) * g.kernelWidth() + j;
                     int src = row * columns + column;
                     int dx = j - g.padLeft();
-                    int xFrom = Math.min(outW, Math.max(0, ceilDiv(-dx, stride)));
-                    int xTo = Math.max(xFrom, Math.min(outW, ceilDiv(width - dx, stride)));
+                    int xFrom = insideFrom[j];
+                    int xTo = insideTo[j];
                     for (int y = 0; y < outH; y++, src += outW) {
                         int iy = y * stride + i - g.padTop();
                         if (iy < 0 || iy >= height) {

@@ -32,7 +32,8 @@ public final class Conv2D extends AbstractLayer {
     private Parameter weights;
     private Parameter bias;
 
-    // Training state: what backward needs (the input), and buffers reused while the batch size stays the same.
+    // Training state: what backward needs (the input; the training convolution also keeps the unfolded input
+    // when it is small, see Convolution), and buffers reused while the batch size stays the same.
     private Tensor input;
     private Tensor output;
     private Tensor dInput;
@@ -129,7 +130,7 @@ public final class Conv2D extends AbstractLayer {
             return scratch.output();
         }
         if (output == null || output.dim(0) != batch) {
-            convolution = new Convolution(geometry.withBatch(batch));
+            convolution = new Convolution(geometry.withBatch(batch), true);
             output = Tensor.zeros(batch, outChannels, geometry.outHeight(), geometry.outWidth());
             dInput = Tensor.zeros(AbstractLayer.withBatch(batch, inputShape()));
         }
