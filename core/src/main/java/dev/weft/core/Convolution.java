@@ -58,6 +58,13 @@ public final class Convolution {
      */
     private final int[] insideFrom;
     private final int[] insideTo;
+    /**
+     * Whether the weight gradient is computed as {@code dWᵀ = cols · dYᵀ} rather than {@code dW = dY · colsᵀ}:
+     * chosen when it pads less of the GEMM's 8 x 32 tiles (the first layer of the seed CNN, {@code K = 9}:
+     * {@code 9 x 32} fills 16 x 32 where {@code 32 x 9} fills 32 x 32). Each element is the same FMA chain over
+     * the same depth blocks either way, so the result is bit for bit the same; only the padding work differs.
+     */
+    private final boolean transposedWeightGradient;
     /** Per-group partial weight and bias gradients, combined in group order. */
     private float[] partialWeights;
     private float[] partialBias;
@@ -110,7 +117,8 @@ public final class Convolution {
         }
         int columns = group * pixels;
         this.scratch = ThreadLocal.withInitial(() -> new float[][] {
-            new float[k * columns], new float[g.outChannels() * columns], null});
+            new float[k * columns], new float[g.outChannels() * columns], null, null});
+        this.transposedWeightGradient = paddedTiles(k, g.outChannels()) < paddedTiles(g.outChannels(), k);
     }
 
     /** The geometry this convolution was built for. */
@@ -231,9 +239,24 @@ public final class Convolution {
                 if (!reuse) {
                     im2col(input, first, items, cols, 0);
                 }
-                // dW_group [outChannels, K] = dY · colsᵀ
-                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, colsOffset,
-                        columns, 0f, partialWeights, q * weightSize, k);
+                if (transposedWeightGradient) {
+                    // dW_groupᵀ [K, outChannels] = cols · dYᵀ, then transposed: the same sums (see the field).
+                    if (s[3] == null) {
+                        s[3] = new float[weightSize];
+                    }
+                    float[] dWt = s[3];
+                    Gemm.sgemm(false, true, k, outChannels, columns, 1f, cols, colsOffset, columns, dYData, dYOffset,
+                            columns, 0f, dWt, 0, outChannels);
+                    for (int o = 0; o < outChannels; o++) {
+                        for (int t = 0; t < k; t++) {
+                            partialWeights[q * weightSize + o * k + t] = dWt[t * outChannels + o];
+                        }
+                    }
+                } else {
+                    // dW_group [outChannels, K] = dY · colsᵀ
+                    Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, colsOffset,
+                            columns, 0f, partialWeights, q * weightSize, k);
+                }
                 if (dInput != null) {
                     if (s[2] == null) {
                         s[2] = new float[s[0].length];
@@ -346,6 +369,11 @@ public final class Convolution {
                 }
             }
         }
+    }
+
+    /** Elements of {@code m x n} rounded up to whole GEMM micro-tiles (8 rows by 32 columns). */
+    private static long paddedTiles(int m, int n) {
+        return (long) ceilDiv(m, 8) * 8 * ceilDiv(n, 32) * 32;
     }
 
     private static int ceilDiv(int a, int b) {

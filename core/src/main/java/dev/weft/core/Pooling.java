@@ -131,9 +131,12 @@ public final class Pooling {
         int dInOffset = dInput.offset();
         int grain = Math.max(1, GRAIN_ELEMENTS / planeIn);
         Parallel.forRange(planes, grain, (from, to) -> {
-            java.util.Arrays.fill(dIn, dInOffset + from * planeIn, dInOffset + to * planeIn, 0f);
-            for (int i = from * planeOut; i < to * planeOut; i++) {
-                dIn[dInOffset + argmax[i]] += dOut[dOutOffset + i];
+            // Plane by plane, so the zeroed plane is still in L1 when its winners receive their gradients.
+            for (int p = from; p < to; p++) {
+                java.util.Arrays.fill(dIn, dInOffset + p * planeIn, dInOffset + (p + 1) * planeIn, 0f);
+                for (int i = p * planeOut; i < (p + 1) * planeOut; i++) {
+                    dIn[dInOffset + argmax[i]] += dOut[dOutOffset + i];
+                }
             }
         });
     }
