@@ -296,7 +296,7 @@ public final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = FloatVector.fromArray(S, x, xOffset + i).fma(FloatVector.fromArray(S, y, yOffset + i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = i == 0 ? 0f : sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < n; i++) {
             s += x[xOffset + i] * y[yOffset + i];
         }
@@ -385,9 +385,24 @@ public final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             s0 = s0.add(FloatVector.fromArray(S, x, xOffset + i));
         }
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float s = i == 0 ? 0f : sumLanes(s0.add(s1));
         for (; i < n; i++) {
             s += x[xOffset + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes of {@code v} added from lane 0 up, always in that order. {@code reduceLanes(ADD)} leaves the order
+     * open, so the compiled intrinsic and the interpreter's fallback may round differently and a result could
+     * depend on whether the caller is JIT-compiled yet: on JDK 25, {@code DeterminismTest} (1 vs 2 threads) failed
+     * with it and passes with this. Callers skip it when no vector was added (short runs allocate nothing).
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = lanes[0];
+        for (int i = 1; i < lanes.length; i++) {
+            s += lanes[i];
         }
         return s;
     }
@@ -448,7 +463,7 @@ public final class VectorKernels implements Kernels {
             e.intoArray(out, outOffset + i);
             acc = acc.add(e);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = i == 0 ? 0f : sumLanes(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOffset + i] - shift);
             out[outOffset + i] = e;
