@@ -1,0 +1,222 @@
+package dev.weft.layers;
+
+import dev.weft.core.Parallel;
+import dev.weft.core.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Batch normalisation (Ioffe and Szegedy, 2015) per channel for images ({@code [batch, c, h, w]}, statistics over
+ * batch, height and width) or per feature for vectors ({@code [batch, f]}, statistics over the batch):
+ * {@code Y = γ · (X - μ) / sqrt(σ² + ε) + β}.
+ *
+ * <p>Training uses the batch's mean and (biased) variance and updates the running statistics as Keras does:
+ * {@code running = momentum · running + (1 - momentum) · batchStatistic}, momentum 0.99, ε = 1e-3. Inference uses
+ * the running statistics and changes nothing. γ starts at 1, β at 0, the running mean at 0 and variance at 1.
+ */
+public final class BatchNorm extends AbstractLayer {
+    private final float momentum;
+    private final float epsilon;
+
+    private int channels;
+    /** Elements per channel per sample: height·width for images, 1 for vectors. */
+    private int spatial;
+    private Parameter gamma;
+    private Parameter beta;
+    private Tensor runningMean;
+    private Tensor runningVariance;
+
+    // Training state: x̂ = (X - μ)/sqrt(σ² + ε), 1/sqrt(σ² + ε) per channel, and reused buffers.
+    private Tensor normalized;
+    private float[] inverseStd;
+    private Tensor output;
+    private Tensor dInput;
+
+    private ThreadScratch<Tensor> inference;
+
+    /** Keras defaults: momentum 0.99, epsilon 1e-3. */
+    public BatchNorm() {
+        this(0.99f, 1e-3f);
+    }
+
+    /** Custom running-statistics momentum in [0, 1) and epsilon > 0. */
+    public BatchNorm(float momentum, float epsilon) {
+        if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
+            throw new IllegalArgumentException("BatchNorm needs momentum in [0, 1) and epsilon > 0, got "
+                    + momentum + ", " + epsilon);
+        }
+        this.momentum = momentum;
+        this.epsilon = epsilon;
+    }
+
+    @Override
+    public String type() {
+        return "BatchNorm";
+    }
+
+    public float momentum() {
+        return momentum;
+    }
+
+    public float epsilon() {
+        return epsilon;
+    }
+
+    /** Running mean per channel (used at inference). */
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    /** Running variance per channel (used at inference). */
+    public Tensor runningVariance() {
+        return runningVariance;
+    }
+
+    @Override
+    protected int[] initialize(int[] in, RandomGenerator random) {
+        if (in.length != 1 && in.length != 3) {
+            throw new IllegalArgumentException("BatchNorm expects [features] or [channels, height, width] per sample");
+        }
+        channels = in[0];
+        spatial = in.length == 3 ? in[1] * in[2] : 1;
+        gamma = new Parameter("gamma", Tensor.filled(1f, channels), false);
+        beta = new Parameter("beta", Tensor.zeros(channels), false);
+        runningMean = Tensor.zeros(channels);
+        runningVariance = Tensor.filled(1f, channels);
+        inverseStd = new float[channels];
+        inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
+        return in;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public Map<String, Tensor> statistics() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("runningMean", runningMean);
+        m.put("runningVariance", runningVariance);
+        return m;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int batch = beginForward(x, training);
+        float[] in = x.data();
+        int xOff = x.offset();
+        float[] g = gamma.value().data();
+        float[] b = beta.value().data();
+        if (!training) {
+            Tensor y = inference.forBatch(batch);
+            float[] out = y.data();
+            float[] mean = runningMean.data();
+            float[] variance = runningVariance.data();
+            Parallel.forRange(channels, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    float scale = (float) (g[c] / Math.sqrt(variance[c] + epsilon));
+                    float shift = b[c] - mean[c] * scale;
+                    for (int n = 0; n < batch; n++) {
+                        int base = (n * channels + c) * spatial;
+                        for (int s = 0; s < spatial; s++) {
+                            out[base + s] = in[xOff + base + s] * scale + shift;
+                        }
+                    }
+                }
+            });
+            return y;
+        }
+        if (output == null || output.dim(0) != batch) {
+            output = Tensor.zeros(x.shape());
+            normalized = Tensor.zeros(x.shape());
+            dInput = Tensor.zeros(x.shape());
+        }
+        float[] out = output.data();
+        float[] xHat = normalized.data();
+        float[] mean = runningMean.data();
+        float[] variance = runningVariance.data();
+        int count = batch * spatial;
+        // Each channel is independent, so splitting channels over threads keeps results bit-identical.
+        Parallel.forRange(channels, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double sum = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = xOff + (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        sum += in[base + s];
+                    }
+                }
+                double mu = sum / count;
+                double squares = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = xOff + (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        double d = in[base + s] - mu;
+                        squares += d * d;
+                    }
+                }
+                double var = squares / count;
+                float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
+                inverseStd[c] = invStd;
+                float m = (float) mu;
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        float h = (in[xOff + base + s] - m) * invStd;
+                        xHat[base + s] = h;
+                        out[base + s] = g[c] * h + b[c];
+                    }
+                }
+                mean[c] = momentum * mean[c] + (1 - momentum) * m;
+                variance[c] = momentum * variance[c] + (1 - momentum) * (float) var;
+            }
+        });
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOutput) {
+        int batch = beginBackward(dOutput);
+        // With M = batch·spatial elements per channel and x̂ the normalised input:
+        // dβ[c] += Σ dY          dγ[c] += Σ dY·x̂
+        // dX     = γ[c]/sqrt(σ²+ε) · (dY - Σ dY / M - x̂ · Σ(dY·x̂) / M)   (overwritten)
+        float[] dY = dOutput.data();
+        int dyOff = dOutput.offset();
+        float[] xHat = normalized.data();
+        float[] dX = dInput.data();
+        float[] g = gamma.value().data();
+        float[] dGamma = gamma.grad().data();
+        float[] dBeta = beta.grad().data();
+        int count = batch * spatial;
+        Parallel.forRange(channels, 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double sumDy = 0;
+                double sumDyXHat = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        float d = dY[dyOff + base + s];
+                        sumDy += d;
+                        sumDyXHat += d * xHat[base + s];
+                    }
+                }
+                dBeta[c] += (float) sumDy;
+                dGamma[c] += (float) sumDyXHat;
+                float meanDy = (float) (sumDy / count);
+                float meanDyXHat = (float) (sumDyXHat / count);
+                float scale = g[c] * inverseStd[c];
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        dX[base + s] = scale * (dY[dyOff + base + s] - meanDy - xHat[base + s] * meanDyXHat);
+                    }
+                }
+            }
+        });
+        return dInput;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.weft.layers;
+
+import dev.weft.core.ConvGeometry;
+import dev.weft.core.ConvGeometry.Padding;
+import dev.weft.core.Convolution;
+import dev.weft.core.Tensor;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * 2-D convolution over NCHW images with a square kernel, a stride, VALID or SAME zero padding and a bias:
+ * {@code Y[n,o,y,x] = b[o] + Σ_{c,i,j} W[o,c,i,j] · X[n,c, y·stride+i-padTop, x·stride+j-padLeft]}.
+ *
+ * <p>Weights are {@code [outChannels, inChannels, kernel, kernel]} (as PyTorch), initialised He-normal
+ * ({@code std = sqrt(2 / (inChannels·kernel²))}); the bias starts at zero. The arithmetic is done by
+ * {@link Convolution} from {@code core}: one instance for training (per batch size) and one per thread for
+ * inference.
+ *
+ * <pre>{@code
+ * new Conv2D(32, 3)                          // 3x3, stride 1, valid padding
+ * new Conv2D(64, 3, 1, Padding.SAME)         // keeps height and width
+ * }</pre>
+ */
+public final class Conv2D extends AbstractLayer {
+    private final int outChannels;
+    private final int kernel;
+    private final int stride;
+    private final Padding padding;
+
+    private ConvGeometry geometry;
+    private Parameter weights;
+    private Parameter bias;
+
+    // Training state: what backward needs (the input), and buffers reused while the batch size stays the same.
+    private Tensor input;
+    private Tensor output;
+    private Tensor dInput;
+    private Convolution convolution;
+
+    private ThreadScratch<Inference> inference;
+
+    private record Inference(Convolution convolution, Tensor output) {
+    }
+
+    /** A {@code kernel x kernel} convolution with stride 1 and VALID padding. */
+    public Conv2D(int outChannels, int kernel) {
+        this(outChannels, kernel, 1, Padding.VALID);
+    }
+
+    /** A {@code kernel x kernel} convolution with the given stride and padding. */
+    public Conv2D(int outChannels, int kernel, int stride, Padding padding) {
+        if (outChannels < 1 || kernel < 1 || stride < 1 || padding == null) {
+            throw new IllegalArgumentException("Conv2D needs outChannels, kernel and stride >= 1 and a padding, got "
+                    + outChannels + ", " + kernel + ", " + stride + ", " + padding);
+        }
+        this.outChannels = outChannels;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    public String type() {
+        return "Conv2D";
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public Padding padding() {
+        return padding;
+    }
+
+    /** The weights {@code [outChannels, inChannels, kernel, kernel]}. */
+    public Parameter weights() {
+        return weights;
+    }
+
+    /** The bias {@code [outChannels]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected int[] initialize(int[] in, RandomGenerator random) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException("Conv2D expects [channels, height, width] per sample");
+        }
+        geometry = ConvGeometry.of(1, in[0], in[1], in[2], outChannels, kernel, kernel, stride, padding);
+        Tensor w = Tensor.zeros(outChannels, in[0], kernel, kernel);
+        double std = Math.sqrt(2.0 / (in[0] * kernel * kernel));
+        float[] data = w.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextGaussian() * std);
+        }
+        weights = new Parameter("weights", w, true);
+        bias = new Parameter("bias", Tensor.zeros(outChannels), false);
+        ConvGeometry g = geometry;
+        inference = new ThreadScratch<>(batch -> new Inference(new Convolution(g.withBatch(batch)),
+                Tensor.zeros(batch, outChannels, g.outHeight(), g.outWidth())));
+        return new int[] {outChannels, geometry.outHeight(), geometry.outWidth()};
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weights, bias);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int batch = beginForward(x, training);
+        if (!training) {
+            Inference scratch = inference.forBatch(batch);
+            scratch.convolution().forward(x, weights.value(), bias.value(), scratch.output());
+            return scratch.output();
+        }
+        if (output == null || output.dim(0) != batch) {
+            convolution = new Convolution(geometry.withBatch(batch));
+            output = Tensor.zeros(batch, outChannels, geometry.outHeight(), geometry.outWidth());
+            dInput = Tensor.zeros(AbstractLayer.withBatch(batch, inputShape()));
+        }
+        input = x;
+        convolution.forward(x, weights.value(), bias.value(), output);
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOutput) {
+        beginBackward(dOutput);
+        // dX[n,c,p,q] = Σ_{o,i,j} dY[n,o,y,x] · W[o,c,i,j] over the (y,x) whose window covers (p,q)   (overwritten)
+        // dW[o,c,i,j] += Σ_{n,y,x} dY[n,o,y,x] · X[n,c, y·s+i-padTop, x·s+j-padLeft]
+        // db[o]       += Σ_{n,y,x} dY[n,o,y,x]
+        Tensor dX = inputGradientNeeded ? dInput : null;
+        convolution.backward(input, weights.value(), dOutput, dX, weights.grad(), bias.grad());
+        return dX;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.weft.layers;
+
+import dev.weft.core.Gemm;
+import dev.weft.core.Tensor;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Fully connected layer {@code Y = X·Wᵀ + b} with {@code X [batch, inFeatures]}, weights
+ * {@code W [outFeatures, inFeatures]} (as PyTorch and llm.c store them) and bias {@code b [outFeatures]}.
+ * Weights start He-normal ({@code std = sqrt(2 / inFeatures)}), the bias at zero. Images must be flattened first
+ * ({@link Flatten}).
+ */
+public final class Dense extends AbstractLayer {
+    private final int outFeatures;
+    private int inFeatures;
+    private Parameter weights;
+    private Parameter bias;
+
+    // Training state: the input (for dW) and reused buffers.
+    private Tensor input;
+    private Tensor output;
+    private Tensor dInput;
+
+    private ThreadScratch<Tensor> inference;
+
+    /** A dense layer with {@code outFeatures} outputs. */
+    public Dense(int outFeatures) {
+        if (outFeatures < 1) {
+            throw new IllegalArgumentException("Dense needs outFeatures >= 1, got " + outFeatures);
+        }
+        this.outFeatures = outFeatures;
+    }
+
+    @Override
+    public String type() {
+        return "Dense";
+    }
+
+    public int outFeatures() {
+        return outFeatures;
+    }
+
+    /** The weights {@code [outFeatures, inFeatures]}. */
+    public Parameter weights() {
+        return weights;
+    }
+
+    /** The bias {@code [outFeatures]}. */
+    public Parameter bias() {
+        return bias;
+    }
+
+    @Override
+    protected int[] initialize(int[] in, RandomGenerator random) {
+        if (in.length != 1) {
+            throw new IllegalArgumentException("Dense expects a vector per sample; add a Flatten before it");
+        }
+        inFeatures = in[0];
+        Tensor w = Tensor.zeros(outFeatures, inFeatures);
+        double std = Math.sqrt(2.0 / inFeatures);
+        float[] data = w.data();
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (random.nextGaussian() * std);
+        }
+        weights = new Parameter("weights", w, true);
+        bias = new Parameter("bias", Tensor.zeros(outFeatures), false);
+        inference = new ThreadScratch<>(batch -> Tensor.zeros(batch, outFeatures));
+        return new int[] {outFeatures};
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weights, bias);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int batch = beginForward(x, training);
+        Tensor y;
+        if (training) {
+            if (output == null || output.dim(0) != batch) {
+                output = Tensor.zeros(batch, outFeatures);
+                dInput = Tensor.zeros(batch, inFeatures);
+            }
+            input = x;
+            y = output;
+        } else {
+            y = inference.forBatch(batch);
+        }
+        // Y = b (broadcast over rows), then Y += X·Wᵀ.
+        float[] b = bias.value().data();
+        float[] out = y.data();
+        for (int n = 0; n < batch; n++) {
+            System.arraycopy(b, 0, out, n * outFeatures, outFeatures);
+        }
+        Gemm.sgemm(false, true, batch, outFeatures, inFeatures, 1f, x.data(), x.offset(), inFeatures,
+                weights.value().data(), 0, inFeatures, 1f, out, 0, outFeatures);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOutput) {
+        int batch = beginBackward(dOutput);
+        // dX  = dY·W          [batch, in]  (overwritten)
+        // dW += dYᵀ·X         [out, in]
+        // db += Σ_batch dY    [out]
+        float[] dY = dOutput.data();
+        int dyOff = dOutput.offset();
+        if (inputGradientNeeded) {
+            Gemm.sgemm(false, false, batch, inFeatures, outFeatures, 1f, dY, dyOff, outFeatures,
+                    weights.value().data(), 0, inFeatures, 0f, dInput.data(), 0, inFeatures);
+        }
+        Gemm.sgemm(true, false, outFeatures, inFeatures, batch, 1f, dY, dyOff, outFeatures,
+                input.data(), input.offset(), inFeatures, 1f, weights.grad().data(), 0, inFeatures);
+        float[] db = bias.grad().data();
+        for (int n = 0; n < batch; n++) {
+            for (int o = 0; o < outFeatures; o++) {
+                db[o] += dY[dyOff + n * outFeatures + o];
+            }
+        }
+        return inputGradientNeeded ? dInput : null;
+    }
+}

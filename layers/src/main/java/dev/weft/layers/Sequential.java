@@ -1,0 +1,325 @@
+package dev.weft.layers;
+
+import dev.weft.core.Tensor;
+import dev.weft.core.simd.Kernels;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A stack of layers applied one after the other, built eagerly from the per-sample input shape (as Keras'
+ * {@code Sequential}): every layer knows its output shape at once, a shape mismatch fails in the constructor
+ * naming the layer, and {@link #summary()} works before any data has been seen.
+ *
+ * <pre>{@code
+ * Sequential model = new Sequential(new int[] {1, 28, 28}, 42L,
+ *         new Conv2D(32, 3), new ReLU(), new MaxPool2D(2),
+ *         new Flatten(), new Dense(10));
+ * System.out.println(model.summary());
+ *
+ * SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();      // one training step
+ * model.zeroGrad();
+ * float l = loss.forward(model.forward(images, true), labels);
+ * model.backward(loss.backward());
+ * // ... an optimizer updates model.parameters() ...
+ *
+ * int[] predicted = model.predict(testImages);               // safe from several threads
+ * }</pre>
+ *
+ * <p>Training ({@code forward(x, true)}, {@link #backward}) is single-threaded use of the model (the kernels
+ * themselves run in parallel); inference ({@link #predict}, {@link #predictProbabilities}, {@link #evaluate},
+ * {@code forward(x, false)}) changes nothing and may be called from several threads at once.
+ */
+public final class Sequential {
+    /** Inference runs over at most this many samples at a time, to bound memory. */
+    static final int INFERENCE_CHUNK = 256;
+
+    private final int[] inputShape;
+    private final long seed;
+    private final List<Layer> layers;
+
+    /**
+     * Builds the model: each layer is given the previous layer's output shape and a generator derived from
+     * {@code seed} (the same seed gives the same initial weights and dropout masks).
+     *
+     * @param inputShape per-sample input shape, e.g. {@code {1, 28, 28}}
+     * @throws IllegalArgumentException naming the layer that cannot take its input shape
+     */
+    public Sequential(int[] inputShape, long seed, Layer... layers) {
+        if (layers.length == 0) {
+            throw new IllegalArgumentException("a Sequential model needs at least one layer");
+        }
+        this.inputShape = inputShape.clone();
+        this.seed = seed;
+        this.layers = List.of(layers);
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, Integer> counts = new HashMap<>();
+        int[] shape = this.inputShape;
+        for (int i = 0; i < layers.length; i++) {
+            Layer layer = layers[i];
+            String prefix = layer.type().toLowerCase(Locale.ROOT);
+            int k = counts.merge(prefix, 1, Integer::sum);
+            try {
+                layer.build(prefix + "_" + k, shape, random.split());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + i + ": " + e.getMessage(), e);
+            }
+            shape = layer.outputShape();
+        }
+        layers[0].setInputGradientNeeded(false);
+    }
+
+    /** Per-sample input shape. */
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** Per-sample output shape, e.g. {@code {10}} for ten classes. */
+    public int[] outputShape() {
+        return layers.get(layers.size() - 1).outputShape();
+    }
+
+    /** The seed the model was built with. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The layers, in order (unmodifiable). */
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** All trainable parameters, layer by layer. */
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (Layer layer : layers) {
+            all.addAll(layer.parameters());
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /** Clears every parameter gradient. */
+    public void zeroGrad() {
+        for (Layer layer : layers) {
+            for (Parameter p : layer.parameters()) {
+                p.zeroGrad();
+            }
+        }
+    }
+
+    /**
+     * Runs every layer: {@code input [batch, inputShape...]} to logits {@code [batch, classes]}. In training mode
+     * the layers keep what {@link #backward} needs; the returned tensor belongs to the last layer.
+     */
+    public Tensor forward(Tensor input, boolean training) {
+        int[] shape = input.shape();
+        if (shape.length != inputShape.length + 1
+                || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), inputShape)) {
+            throw new IllegalArgumentException("model input: expected [batch, "
+                    + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
+        }
+        Tensor x = input;
+        for (Layer layer : layers) {
+            x = layer.forward(x, training);
+        }
+        return x;
+    }
+
+    /**
+     * Back-propagates {@code dLogits} through every layer, accumulating parameter gradients (call
+     * {@link #zeroGrad()} first). The gradient with respect to the model input is not computed.
+     */
+    public void backward(Tensor dLogits) {
+        Tensor d = dLogits;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            d = layers.get(i).backward(d);
+        }
+    }
+
+    /** Number of classes (the size of the last layer's output). */
+    public int numClasses() {
+        int[] out = outputShape();
+        if (out.length != 1) {
+            throw new IllegalStateException("the model's output " + Arrays.toString(out)
+                    + " is not a vector of class scores");
+        }
+        return out[0];
+    }
+
+    /** Class probabilities {@code [n, classes]} for {@code input [n, inputShape...]}; thread-safe. */
+    public Tensor predictProbabilities(Tensor input) {
+        int n = input.dim(0);
+        int classes = numClasses();
+        Tensor result = Tensor.zeros(n, classes);
+        for (int from = 0; from < n; from += INFERENCE_CHUNK) {
+            int to = Math.min(n, from + INFERENCE_CHUNK);
+            Tensor p = SoftmaxCrossEntropy.softmax(forward(input.slice(from, to), false));
+            System.arraycopy(p.data(), 0, result.data(), from * classes, p.size());
+        }
+        return result;
+    }
+
+    /** The most likely class of each sample of {@code input [n, inputShape...]}; thread-safe. */
+    public int[] predict(Tensor input) {
+        int n = input.dim(0);
+        int classes = numClasses();
+        int[] predicted = new int[n];
+        Kernels kernels = Kernels.get();
+        for (int from = 0; from < n; from += INFERENCE_CHUNK) {
+            int to = Math.min(n, from + INFERENCE_CHUNK);
+            Tensor logits = forward(input.slice(from, to), false);
+            for (int i = 0; i < to - from; i++) {
+                predicted[from + i] = kernels.argmax(classes, logits.data(), logits.offset() + i * classes);
+            }
+        }
+        return predicted;
+    }
+
+    /** Mean cross-entropy and accuracy on {@code input [n, inputShape...]} against {@code labels}; thread-safe. */
+    public Evaluation evaluate(Tensor input, int[] labels) {
+        int n = input.dim(0);
+        if (labels.length != n) {
+            throw new IllegalArgumentException("evaluate: " + n + " samples but " + labels.length + " labels");
+        }
+        double total = 0;
+        int[] correct = new int[1];
+        for (int from = 0; from < n; from += INFERENCE_CHUNK) {
+            int to = Math.min(n, from + INFERENCE_CHUNK);
+            Tensor logits = forward(input.slice(from, to), false);
+            total += SoftmaxCrossEntropy.lossSum(logits, Arrays.copyOfRange(labels, from, to), correct);
+        }
+        return new Evaluation(total / n, (double) correct[0] / n);
+    }
+
+    /** The tensors a trained model consists of: every parameter value, then every layer's statistics. */
+    List<Tensor> stateTensors() {
+        List<Tensor> tensors = new ArrayList<>();
+        for (Layer layer : layers) {
+            for (Parameter p : layer.parameters()) {
+                tensors.add(p.value());
+            }
+        }
+        for (Layer layer : layers) {
+            tensors.addAll(layer.statistics().values());
+        }
+        return tensors;
+    }
+
+    /**
+     * A snapshot of the model's state: one array per parameter (layer by layer), then one per statistic
+     * (BatchNorm running mean and variance). Use with {@link #setWeights} to keep the best model or to ablate.
+     */
+    public float[][] copyWeights() {
+        List<Tensor> tensors = stateTensors();
+        float[][] copy = new float[tensors.size()][];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = tensors.get(i).toArray();
+        }
+        return copy;
+    }
+
+    /** Restores a snapshot taken by {@link #copyWeights()} of a model with the same architecture. */
+    public void setWeights(float[][] weights) {
+        List<Tensor> tensors = stateTensors();
+        if (weights.length != tensors.size()) {
+            throw new IllegalArgumentException("setWeights: expected " + tensors.size() + " arrays but got "
+                    + weights.length);
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i].length != tensors.get(i).size()) {
+                throw new IllegalArgumentException("setWeights: array " + i + " has " + weights[i].length
+                        + " elements but the model's tensor " + Arrays.toString(tensors.get(i).shape()) + " has "
+                        + tensors.get(i).size());
+            }
+        }
+        for (int i = 0; i < weights.length; i++) {
+            Tensor t = tensors.get(i);
+            System.arraycopy(weights[i], 0, t.data(), t.offset(), t.size());
+        }
+    }
+
+    /** Number of trainable parameters (elements). */
+    public long trainableParameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /** Number of non-trainable elements (BatchNorm running statistics). */
+    public long nonTrainableParameterCount() {
+        long n = 0;
+        for (Layer layer : layers) {
+            for (Tensor t : layer.statistics().values()) {
+                n += t.size();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A Keras-style table: one row per layer with its name and type, per-sample output shape and number of
+     * parameters, then the totals (BatchNorm running statistics count as non-trainable, as in Keras).
+     */
+    public String summary() {
+        String rule = "-".repeat(64);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Model: Sequential, input %s%n", shapeText(inputShape)));
+        sb.append("=".repeat(64)).append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "%-34s %-16s %12s%n", "Layer (type)", "Output shape", "Params"));
+        sb.append("=".repeat(64)).append(System.lineSeparator());
+        for (Layer layer : layers) {
+            long params = 0;
+            for (Parameter p : layer.parameters()) {
+                params += p.size();
+            }
+            for (Tensor t : layer.statistics().values()) {
+                params += t.size();
+            }
+            sb.append(String.format(Locale.ROOT, "%-34s %-16s %,12d%n", layer.name() + " (" + layer.type() + ")",
+                    shapeText(layer.outputShape()), params));
+        }
+        sb.append(rule).append(System.lineSeparator());
+        long trainable = trainableParameterCount();
+        long fixed = nonTrainableParameterCount();
+        sb.append(String.format(Locale.ROOT, "Total params: %,d%n", trainable + fixed));
+        sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainable));
+        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", fixed));
+        return sb.toString();
+    }
+
+    static String shapeText(int[] shape) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i == 0 ? "" : "x").append(shape[i]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes the model (architecture, seed, weights, BatchNorm statistics) to {@code file} atomically: a temporary
+     * file in the same folder is written, then moved over {@code file}. See {@link ModelFile} for the format.
+     */
+    public void save(Path file) throws IOException {
+        ModelFile.save(this, file);
+    }
+
+    /**
+     * Reads a model written by {@link #save}.
+     *
+     * @throws ModelFormatException if the file is not a Weft model, has another format version, is truncated,
+     *                              fails its checksum, or describes layers or shapes that do not fit together
+     */
+    public static Sequential load(Path file) throws IOException {
+        return ModelFile.load(file);
+    }
+}
