@@ -1,5 +1,6 @@
 package dev.weft.layers;
 
+import dev.weft.core.Parallel;
 import dev.weft.core.Pooling;
 import dev.weft.core.Tensor;
 
@@ -15,7 +16,7 @@ public final class MaxPool2D extends AbstractLayer {
     private final int stride;
 
     // Training state: where each window's maximum came from, and reused buffers.
-    private int[] maxIndices;
+    private int[][] maxIndices;
     private Tensor output;
     private Tensor dInput;
 
@@ -63,23 +64,36 @@ public final class MaxPool2D extends AbstractLayer {
         int batch = beginForward(x, training);
         if (!training) {
             Tensor y = inference.forBatch(batch);
-            Pooling.maxForward(x, pool, stride, y, null);
+            Parallel.forRange(batch, 1, (from, to) -> {
+                for (int n = from; n < to; n++) {
+                    Pooling.maxForward(x.slice(n, n + 1), pool, stride, y.slice(n, n + 1), null);
+                }
+            });
             return y;
         }
         if (output == null || output.dim(0) != batch) {
             output = Tensor.zeros(withBatch(batch, outputShape()));
-            maxIndices = new int[output.size()];
+            maxIndices = new int[batch][outputSampleSize()];
             dInput = Tensor.zeros(withBatch(batch, inputShape()));
         }
-        Pooling.maxForward(x, pool, stride, output, maxIndices);
+        // One sample per call, so samples can go to different threads; indices are relative to each sample.
+        Parallel.forRange(batch, 1, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                Pooling.maxForward(x.slice(n, n + 1), pool, stride, output.slice(n, n + 1), maxIndices[n]);
+            }
+        });
         return output;
     }
 
     @Override
     public Tensor backward(Tensor dOutput) {
-        beginBackward(dOutput);
+        int batch = beginBackward(dOutput);
         // dX[k] = Σ_{windows whose maximum is at k} dY[window];  zero elsewhere   (overwritten)
-        Pooling.maxBackward(dOutput, maxIndices, dInput);
+        Parallel.forRange(batch, 1, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                Pooling.maxBackward(dOutput.slice(n, n + 1), maxIndices[n], dInput.slice(n, n + 1));
+            }
+        });
         return dInput;
     }
 }

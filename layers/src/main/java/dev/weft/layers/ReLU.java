@@ -1,5 +1,6 @@
 package dev.weft.layers;
 
+import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 
@@ -12,6 +13,8 @@ public final class ReLU extends AbstractLayer {
     private Tensor dInput;
 
     private ThreadScratch<Tensor> inference;
+    /** Elements below which a parallel split is not worth it. */
+    private static final int GRAIN = 1 << 15;
 
     @Override
     public String type() {
@@ -37,15 +40,21 @@ public final class ReLU extends AbstractLayer {
         } else {
             y = inference.forBatch(batch);
         }
-        Kernels.get().relu(x.size(), x.data(), x.offset(), y.data(), y.offset());
+        // Element-wise, so splitting the batch over threads changes no result.
+        int sample = inputSampleSize();
+        Parallel.forRange(batch, GRAIN / sample + 1, (from, to) -> Kernels.get().relu((to - from) * sample,
+                x.data(), x.offset() + from * sample, y.data(), y.offset() + from * sample));
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOutput) {
-        beginBackward(dOutput);
+        int batch = beginBackward(dOutput);
         // dX = dY ⊙ [Y > 0]   (overwritten)
-        Kernels.get().reluBackward(dOutput.size(), output.data(), 0, dOutput.data(), dOutput.offset(), dInput.data(), 0);
+        int sample = inputSampleSize();
+        Parallel.forRange(batch, GRAIN / sample + 1, (from, to) -> Kernels.get().reluBackward((to - from) * sample,
+                output.data(), from * sample, dOutput.data(), dOutput.offset() + from * sample,
+                dInput.data(), from * sample));
         return dInput;
     }
 }

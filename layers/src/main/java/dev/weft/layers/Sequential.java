@@ -273,10 +273,10 @@ public final class Sequential {
     public String summary() {
         String rule = "-".repeat(64);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Model: Sequential, input %s%n", shapeText(inputShape)));
-        sb.append("=".repeat(64)).append(System.lineSeparator());
-        sb.append(String.format(Locale.ROOT, "%-34s %-16s %12s%n", "Layer (type)", "Output shape", "Params"));
-        sb.append("=".repeat(64)).append(System.lineSeparator());
+        sb.append(String.format(Locale.ROOT, "Model: Sequential, input %s\n", shapeText(inputShape)));
+        sb.append("=".repeat(64)).append('\n');
+        sb.append(String.format(Locale.ROOT, "%-34s %-16s %12s\n", "Layer (type)", "Output shape", "Params"));
+        sb.append("=".repeat(64)).append('\n');
         for (Layer layer : layers) {
             long params = 0;
             for (Parameter p : layer.parameters()) {
@@ -285,15 +285,15 @@ public final class Sequential {
             for (Tensor t : layer.statistics().values()) {
                 params += t.size();
             }
-            sb.append(String.format(Locale.ROOT, "%-34s %-16s %,12d%n", layer.name() + " (" + layer.type() + ")",
+            sb.append(String.format(Locale.ROOT, "%-34s %-16s %,12d\n", layer.name() + " (" + layer.type() + ")",
                     shapeText(layer.outputShape()), params));
         }
-        sb.append(rule).append(System.lineSeparator());
+        sb.append(rule).append('\n');
         long trainable = trainableParameterCount();
         long fixed = nonTrainableParameterCount();
-        sb.append(String.format(Locale.ROOT, "Total params: %,d%n", trainable + fixed));
-        sb.append(String.format(Locale.ROOT, "Trainable params: %,d%n", trainable));
-        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d%n", fixed));
+        sb.append(String.format(Locale.ROOT, "Total params: %,d\n", trainable + fixed));
+        sb.append(String.format(Locale.ROOT, "Trainable params: %,d\n", trainable));
+        sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d\n", fixed));
         return sb.toString();
     }
 
