@@ -1,0 +1,376 @@
+package dev.weft.analysis.data;
+
+import dev.weft.core.Parallel;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads and writes Fashion-MNIST in the Kaggle CSV layout ({@code fashion-mnist_train.csv}): a header
+ * {@code label,pixel1,...,pixel784}, then one row per image, the label (0-9) first and the 784 pixel values (0-255)
+ * row by row after it.
+ *
+ * <p>Reading uses commons-csv. The header is detected: a first row whose first field is not a number is a header,
+ * which must have 785 columns and start with {@code label}. Every row is checked — column count, missing
+ * (empty) values, non-numeric values, labels outside 0-9 and pixels outside 0-255 — and the first problem is a
+ * {@link DatasetFormatException} naming the file, the data row (0-based, the image index) and the line (1-based),
+ * the column and what was expected. Nothing is skipped; only one empty line at the very end is tolerated.
+ *
+ * <pre>{@code
+ * FashionMnistCsv.write(FashionMnist.load().train(), Path.of("fashion-mnist_train.csv"));  // IDX -> CSV
+ * ImageSet train = FashionMnistCsv.read(Path.of("fashion-mnist_train.csv"));
+ * }</pre>
+ */
+public final class FashionMnistCsv {
+    /** File name of the Kaggle training CSV. */
+    public static final String TRAIN_FILE = "fashion-mnist_train.csv";
+    /** File name of the Kaggle test CSV. */
+    public static final String TEST_FILE = "fashion-mnist_test.csv";
+
+    private static final int ROWS = FashionMnist.ROWS;
+    private static final int COLS = FashionMnist.COLS;
+    private static final int PIXELS = ROWS * COLS;
+    private static final int COLUMNS = PIXELS + 1;
+
+    private FashionMnistCsv() {
+    }
+
+    /** Reads a Kaggle-layout CSV of 28x28 images; the set is named after the file. */
+    public static ImageSet read(Path file) {
+        String name = file.getFileName().toString();
+        name = name.equals(TRAIN_FILE) ? "train" : name.equals(TEST_FILE) ? "test" : name.replaceFirst("\\.csv$", "");
+        return read(file, name);
+    }
+
+    /**
+     * Reads a Kaggle-layout CSV of 28x28 images into a set called {@code name}. Large files are cut at line ends
+     * into one piece per thread of {@link Parallel} and the pieces parsed at once, each by its own commons-csv
+     * parser; errors still name the global data row and line, and the first error in file order wins.
+     */
+    public static ImageSet read(Path file, String name) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("file not found: " + file, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        int pieces = size < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
+        long[] starts = pieceStarts(file, size, pieces);
+        Piece[] results = new Piece[pieces];
+        Parallel.forRange(pieces, 1, (from, to) -> {
+            for (int k = from; k < to; k++) {
+                results[k] = parsePiece(file, starts[k], starts[k + 1], k == 0);
+            }
+        });
+        int count = 0;
+        long lines = 0;
+        for (int k = 0; k < pieces; k++) {
+            Piece piece = results[k];
+            if (piece.problem != null) {
+                throw piece.problem.toException(file, count, lines);
+            }
+            if (piece.emptyLineAtEnd >= 0 && hasRecordsAfter(results, k)) {
+                throw new Problem(Problem.LINE, 0, piece.emptyLineAtEnd, "empty line, expected a data row with "
+                        + COLUMNS + " columns", null).toException(file, count, lines);
+            }
+            count += piece.count;
+            lines += piece.lines;
+        }
+        byte[] pixels = new byte[count * PIXELS];
+        int[] labels = new int[count];
+        int at = 0;
+        for (Piece piece : results) {
+            System.arraycopy(piece.pixels, 0, pixels, at * PIXELS, piece.count * PIXELS);
+            System.arraycopy(piece.labels, 0, labels, at, piece.count);
+            at += piece.count;
+        }
+        return ImageSet.owning(name, ROWS, COLS, FashionMnist.NUM_CLASSES, pixels, labels);
+    }
+
+    /** Files below this size are parsed by one thread. */
+    private static final long PARALLEL_THRESHOLD = 1 << 22;
+
+    /** The parsed rows of one piece of the file, or the first problem in it (rows and lines relative to it). */
+    private record Piece(byte[] pixels, int[] labels, int count, long lines, long emptyLineAtEnd, Problem problem) {
+    }
+
+    /** A problem found in a piece; row and line are relative to the piece and made global once all are parsed. */
+    private static final class Problem extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final int DATA_ROW = 0;
+        static final int HEADER = 1;
+        static final int LINE = 2;
+        final int kind;
+        final int row;
+        final long line;
+        final String problem;
+
+        Problem(int kind, int row, long line, String problem, Throwable cause) {
+            super(problem, cause, false, false);
+            this.kind = kind;
+            this.row = row;
+            this.line = line;
+            this.problem = problem;
+        }
+
+        DatasetFormatException toException(Path file, int rowBase, long lineBase) {
+            long globalLine = lineBase + line;
+            String record = switch (kind) {
+                case HEADER -> "header (line " + globalLine + ")";
+                case LINE -> "line " + globalLine;
+                default -> "data row " + (rowBase + row) + " (line " + globalLine + ")";
+            };
+            return new DatasetFormatException(file, record, problem, getCause());
+        }
+    }
+
+    private static boolean hasRecordsAfter(Piece[] results, int k) {
+        for (int j = k + 1; j < results.length; j++) {
+            if (results[j].lines > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Piece boundaries: {@code pieces + 1} offsets, each (but 0 and size) just after a line end. */
+    private static long[] pieceStarts(Path file, long size, int pieces) {
+        long[] starts = new long[pieces + 1];
+        starts[pieces] = size;
+        if (pieces == 1) {
+            return starts;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 14);
+            for (int k = 1; k < pieces; k++) {
+                long position = Math.max(starts[k - 1], size * k / pieces - 1);
+                long start = size;
+                search:
+                while (position < size) {
+                    buffer.clear();
+                    int n = channel.read(buffer, position);
+                    if (n <= 0) {
+                        break;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (buffer.get(i) == '\n') {
+                            start = position + i + 1;
+                            break search;
+                        }
+                    }
+                    position += n;
+                }
+                starts[k] = start;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return starts;
+    }
+
+    private static Piece parsePiece(Path file, long start, long end, boolean first) {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get();
+        int capacity = (int) Math.min(Integer.MAX_VALUE / PIXELS - 1, (end - start) / (2 * COLUMNS - 1) + 1);
+        byte[] pixels = new byte[capacity * PIXELS];
+        int[] labels = new int[capacity];
+        int count = 0;
+        long lines = 0;
+        long emptyLine = -1;
+        if (start >= end) {
+            return new Piece(pixels, labels, 0, 0, -1, null);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.position(start);
+            Reader reader = new InputStreamReader(new BufferedInputStream(
+                    new Limited(Channels.newInputStream(channel), end - start), 1 << 16), StandardCharsets.UTF_8);
+            CSVParser parser = format.parse(reader);
+            boolean header = first;
+            for (CSVRecord record : parser) {
+                long line = ++lines;
+                if (emptyLine >= 0) {
+                    throw new Problem(Problem.LINE, 0, emptyLine, "empty line, expected a data row with " + COLUMNS
+                            + " columns", null);
+                }
+                if (record.size() == 1 && record.get(0).isBlank()) {
+                    emptyLine = line;
+                    continue;
+                }
+                if (header) {
+                    header = false;
+                    if (isHeader(record)) {
+                        checkHeader(record, line);
+                        continue;
+                    }
+                }
+                if (record.size() != COLUMNS) {
+                    throw new Problem(Problem.DATA_ROW, count, line, record.size() + " columns, expected " + COLUMNS
+                            + " (label, pixel1..pixel" + PIXELS + ")", null);
+                }
+                if (count == labels.length) {
+                    labels = Arrays.copyOf(labels, count * 2 + 1);
+                    pixels = Arrays.copyOf(pixels, (count * 2 + 1) * PIXELS);
+                }
+                int label = parse(count, line, record.get(0), "label");
+                if (label > FashionMnist.NUM_CLASSES - 1) {
+                    throw new Problem(Problem.DATA_ROW, count, line, "label " + label + ", expected 0-"
+                            + (FashionMnist.NUM_CLASSES - 1), null);
+                }
+                labels[count] = label;
+                int base = count * PIXELS;
+                for (int p = 0; p < PIXELS; p++) {
+                    int value = parse(count, line, record.get(p + 1), "pixel" + (p + 1));
+                    if (value > 255) {
+                        throw new Problem(Problem.DATA_ROW, count, line, "pixel" + (p + 1) + " is " + value
+                                + ", expected 0-255", null);
+                    }
+                    pixels[base + p] = (byte) value;
+                }
+                count++;
+            }
+        } catch (Problem problem) {
+            return new Piece(pixels, labels, count, lines, -1, problem);
+        } catch (UncheckedIOException e) {
+            // commons-csv reports malformed input (e.g. an unclosed quote) as UncheckedIOException.
+            return new Piece(pixels, labels, count, lines, -1, new Problem(Problem.LINE, 0, lines + 1,
+                    "malformed CSV: " + e.getCause().getMessage(), e));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return new Piece(pixels, labels, count, lines, emptyLine, null);
+    }
+
+    /** An input stream that ends after {@code remaining} bytes. */
+    private static final class Limited extends FilterInputStream {
+        private long remaining;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            remaining -= b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = in.read(target, offset, (int) Math.min(length, remaining));
+            remaining -= Math.max(n, 0);
+            return n;
+        }
+    }
+
+    private static boolean isHeader(CSVRecord record) {
+        String firstField = record.get(0).strip();
+        return firstField.isEmpty() || !(Character.isDigit(firstField.charAt(0)) || firstField.charAt(0) == '-');
+    }
+
+    private static void checkHeader(CSVRecord header, long line) {
+        if (header.size() != COLUMNS || !header.get(0).strip().equalsIgnoreCase("label")) {
+            throw new Problem(Problem.HEADER, 0, line, header.size() + " columns starting with '" + header.get(0) + "', expected " + COLUMNS
+                            + " columns: label,pixel1,...,pixel" + PIXELS, null);
+        }
+    }
+
+    /**
+     * A non-negative decimal integer, surrounding spaces allowed (trimmed here rather than by commons-csv, which
+     * costs 15% of the read); sign, missing and non-numeric values are errors naming the column.
+     */
+    private static int parse(int row, long line, String field, String column) {
+        int length = field.length();
+        if (length > 0 && (field.charAt(0) == ' ' || field.charAt(length - 1) == ' ')) {
+            field = field.strip();
+            length = field.length();
+        }
+        if (length == 0) {
+            throw new Problem(Problem.DATA_ROW, row, line, "missing value in column " + column
+                    + ", expected an integer " + (column.equals("label") ? "0-9" : "0-255"), null);
+        }
+        if (length > 9) {
+            throw new Problem(Problem.DATA_ROW, row, line, "value '" + field + "' in column " + column
+                    + ", expected an integer " + (column.equals("label") ? "0-9" : "0-255"), null);
+        }
+        int value = 0;
+        for (int i = 0; i < length; i++) {
+            char c = field.charAt(i);
+            if (c < '0' || c > '9') {
+                String found = c == '-' && i == 0 && length > 1 ? "negative value '" + field + "'"
+                        : "non-numeric value '" + field + "'";
+                throw new Problem(Problem.DATA_ROW, row, line, found + " in column " + column
+                        + ", expected an integer " + (column.equals("label") ? "0-9" : "0-255"), null);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /**
+     * Writes {@code set} (28x28 images) in the Kaggle layout, with a header and {@code \n} line ends, atomically
+     * (temporary file, then rename). Integers need no quoting, so rows are formatted directly rather than through
+     * a {@code CSVPrinter}; the result reads back with {@link #read}.
+     */
+    public static void write(ImageSet set, Path file) {
+        if (set.rows() != ROWS || set.cols() != COLS) {
+            throw new IllegalArgumentException("the Kaggle layout holds 28x28 images, not " + set.rows() + "x"
+                    + set.cols());
+        }
+        byte[] pixels = set.rawPixels();
+        AtomicFiles.write(file, out -> {
+            StringBuilder header = new StringBuilder("label");
+            for (int p = 1; p <= PIXELS; p++) {
+                header.append(",pixel").append(p);
+            }
+            header.append('\n');
+            out.write(header.toString().getBytes(StandardCharsets.US_ASCII));
+            byte[] row = new byte[COLUMNS * 4 + 1];
+            for (int i = 0; i < set.size(); i++) {
+                int at = writeInt(row, 0, set.label(i));
+                int base = i * PIXELS;
+                for (int p = 0; p < PIXELS; p++) {
+                    row[at++] = ',';
+                    at = writeInt(row, at, pixels[base + p] & 0xFF);
+                }
+                row[at++] = '\n';
+                out.write(row, 0, at);
+            }
+        });
+    }
+
+    private static int writeInt(byte[] row, int at, int value) {
+        if (value >= 100) {
+            row[at++] = (byte) ('0' + value / 100);
+        }
+        if (value >= 10) {
+            row[at++] = (byte) ('0' + value / 10 % 10);
+        }
+        row[at++] = (byte) ('0' + value % 10);
+        return at;
+    }
+}

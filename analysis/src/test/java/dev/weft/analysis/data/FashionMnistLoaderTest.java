@@ -1,0 +1,313 @@
+package dev.weft.analysis.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FashionMnistLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private Path home;
+    private Path cwd;
+    private Path system;
+
+    @BeforeEach
+    void layout() throws IOException {
+        home = Files.createDirectories(tmp.resolve("home"));
+        cwd = Files.createDirectories(tmp.resolve("work"));
+        system = tmp.resolve("usr-share-datasets-fashion-mnist");
+    }
+
+    private FashionMnistLoader loader(Map<String, String> env) {
+        return FashionMnistLoader.of(env, home, cwd).withSystemDirectory(system).withChecksums(false);
+    }
+
+    @Nested
+    class Discovery {
+        @Test
+        void searchesEnvironmentThenWorkingDirectoryThenCacheThenSystem() {
+            assertThat(loader(Map.of("FASHION_MNIST_DIR", "/x")).candidates().keySet()).containsExactly(
+                    Path.of("/x"), cwd.resolve("data/fashion-mnist"), home.resolve(".cache/weft/fashion-mnist"),
+                    system);
+        }
+
+        @Test
+        void usesTheSystemDirectoryWhenNothingElseHasTheData() {
+            Fixtures.writeIdxDirectory(system, 20, 10);
+
+            FashionMnist data = loader(Map.of()).load();
+
+            assertThat(data.directory()).isEqualTo(system);
+            assertThat(data.train().size()).isEqualTo(20);
+            assertThat(data.test().size()).isEqualTo(10);
+        }
+
+        @Test
+        void prefersTheUserCacheToTheSystemDirectory() {
+            Fixtures.writeIdxDirectory(system, 20, 10);
+            Fixtures.writeIdxDirectory(home.resolve(".cache/weft/fashion-mnist"), 30, 10);
+
+            assertThat(loader(Map.of()).load().train().size()).isEqualTo(30);
+        }
+
+        @Test
+        void prefersTheWorkingDirectoryToTheCache() {
+            Fixtures.writeIdxDirectory(home.resolve(".cache/weft/fashion-mnist"), 30, 10);
+            Fixtures.writeIdxDirectory(cwd.resolve("data/fashion-mnist"), 40, 10);
+
+            assertThat(loader(Map.of()).load().train().size()).isEqualTo(40);
+        }
+
+        @Test
+        void prefersTheEnvironmentVariableToEverythingElse() {
+            Fixtures.writeIdxDirectory(cwd.resolve("data/fashion-mnist"), 40, 10);
+            Fixtures.writeIdxDirectory(tmp.resolve("mine"), 50, 10);
+
+            assertThat(loader(Map.of("FASHION_MNIST_DIR", tmp.resolve("mine").toString())).load().train().size())
+                    .isEqualTo(50);
+        }
+
+        @Test
+        void failsWhenTheEnvironmentVariablePointsToADirectoryWithoutTheData() {
+            Fixtures.writeIdxDirectory(system, 20, 10);
+
+            assertThatThrownBy(() -> loader(Map.of("FASHION_MNIST_DIR", tmp.resolve("empty").toString())).load())
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageContaining("FASHION_MNIST_DIR is set, but").hasMessageContaining("does not exist");
+        }
+
+        @Test
+        void readsTheTwoKaggleCsvFilesFromAnExplicitDirectory() {
+            Path dir = tmp.resolve("kaggle");
+            FashionMnistCsv.write(Fixtures.images("train", 12, 1), dir.resolve("fashion-mnist_train.csv"));
+            FashionMnistCsv.write(Fixtures.images("test", 4, 2), dir.resolve("fashion-mnist_test.csv"));
+
+            FashionMnist data = loader(Map.of()).load(dir);
+
+            assertThat(data.train().size()).isEqualTo(12);
+            assertThat(data.test().size()).isEqualTo(4);
+            assertThat(data.train().images(0, 12).allClose(Fixtures.images("train", 12, 1).images(0, 12), 0f, 0f))
+                    .isTrue();
+        }
+
+        @Test
+        void readsUncompressedIdxFiles() {
+            Path dir = tmp.resolve("plain");
+            IdxFiles.write(Fixtures.images("train", 5, 1), dir.resolve("train-images-idx3-ubyte"),
+                    dir.resolve("train-labels-idx1-ubyte"));
+            IdxFiles.write(Fixtures.images("test", 3, 1), dir.resolve("t10k-images-idx3-ubyte"),
+                    dir.resolve("t10k-labels-idx1-ubyte"));
+
+            assertThat(loader(Map.of()).load(dir).test().size()).isEqualTo(3);
+        }
+
+        @Test
+        void anExplicitDirectoryWithoutTheDataIsAnErrorEvenIfOtherPlacesHaveIt() {
+            Fixtures.writeIdxDirectory(system, 20, 10);
+
+            assertThatThrownBy(() -> loader(Map.of()).load(tmp.resolve("nothing")))
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageContaining("directory given").hasMessageContaining("does not exist");
+        }
+
+        @Test
+        void whenNothingIsFoundTheErrorListsThePlacesSearchedAndTheFixes() throws IOException {
+            Files.createDirectories(cwd.resolve("data/fashion-mnist"));
+            Fixtures.write(cwd.resolve("data/fashion-mnist/train-images-idx3-ubyte.gz"), new byte[1]);
+
+            assertThatThrownBy(() -> loader(Map.of()).load())
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageContaining(cwd.resolve("data/fashion-mnist") + " (./data/fashion-mnist): no Fashion-MNIST"
+                            + " files (missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
+                            + " t10k-labels-idx1-ubyte.gz")
+                    .hasMessageContaining(home.resolve(".cache/weft/fashion-mnist") + " (user cache): does not exist")
+                    .hasMessageContaining(system + " (package dataset-fashion-mnist): does not exist")
+                    .hasMessageContaining("download: not allowed")
+                    .hasMessageContaining("apt-get install dataset-fashion-mnist")
+                    .hasMessageContaining("--data DIR").hasMessageContaining("FASHION_MNIST_DIR=DIR")
+                    .hasMessageContaining("withDownload(true)")
+                    .satisfies(e -> assertThat(((DatasetNotFoundException) e).searched()).hasSize(3));
+        }
+
+        @Test
+        void checksumsRejectFilesThatAreNotTheOfficialOnesNamingTheFile() {
+            Fixtures.writeIdxDirectory(system, 20, 10);
+
+            assertThatThrownBy(() -> loader(Map.of()).withChecksums(true).load())
+                    .isInstanceOf(DatasetFormatException.class)
+                    .hasMessageContaining("train-images-idx3-ubyte.gz: whole file: SHA-256 of the decompressed content")
+                    .hasMessageContaining("expected c59f468a");
+        }
+    }
+
+    @Nested
+    class Download {
+        private HttpServer server;
+        private final Map<String, byte[]> files = new HashMap<>();
+
+        @BeforeEach
+        void serve() throws IOException {
+            Path source = tmp.resolve("source");
+            Fixtures.writeIdxDirectory(source, 20, 10);
+            for (String name : FashionMnist.IDX_FILES) {
+                files.put(name + ".gz", Files.readAllBytes(source.resolve(name + ".gz")));
+            }
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/good/", exchange -> {
+                byte[] body = files.get(fileName(exchange.getRequestURI()));
+                if (body == null) {
+                    exchange.sendResponseHeaders(404, -1);
+                } else {
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+                exchange.close();
+            });
+            server.createContext("/corrupt/", exchange -> {
+                String name = fileName(exchange.getRequestURI());
+                byte[] body = files.get(name).clone();
+                if (name.startsWith("t10k-images")) {
+                    for (int i = 20; i < body.length - 8; i += 5) {
+                        body[i] ^= 0x33;
+                    }
+                }
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                exchange.close();
+            });
+            server.createContext("/cut/", exchange -> {
+                String name = fileName(exchange.getRequestURI());
+                byte[] body = files.get(name);
+                exchange.sendResponseHeaders(200, body.length);
+                OutputStream out = exchange.getResponseBody();
+                if (name.startsWith("train-labels")) {
+                    // Interrupted transfer: half the promised bytes, then the connection drops.
+                    out.write(Arrays.copyOf(body, body.length / 2));
+                    out.flush();
+                    exchange.close();
+                    return;
+                }
+                out.write(body);
+                out.close();
+                exchange.close();
+            });
+            server.start();
+        }
+
+        @AfterEach
+        void stop() {
+            server.stop(0);
+        }
+
+        private String fileName(URI uri) {
+            String path = uri.getPath();
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
+
+        private FashionMnistLoader downloading(String context) {
+            URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + context + "/");
+            return loader(Map.of()).withDownload(true).withBaseUrl(base).withTimeout(Duration.ofSeconds(20));
+        }
+
+        private Path cache() {
+            return home.resolve(".cache/weft/fashion-mnist");
+        }
+
+        @Test
+        void downloadsTheFourFilesIntoTheUserCacheWhenNothingIsFound() throws IOException {
+            FashionMnist data = downloading("good").load();
+
+            assertThat(data.directory()).isEqualTo(cache());
+            assertThat(data.train().size()).isEqualTo(20);
+            try (Stream<Path> listed = Files.list(cache())) {
+                assertThat(listed.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                        "t10k-labels-idx1-ubyte.gz");
+            }
+            // The next load finds the cache and needs no server.
+            server.stop(0);
+            assertThat(loader(Map.of()).load().directory()).isEqualTo(cache());
+        }
+
+        @Test
+        void aCorruptDownloadLeavesNothingBehind() {
+            assertThatThrownBy(() -> downloading("corrupt").download())
+                    .isInstanceOf(DatasetFormatException.class)
+                    .hasMessageContaining("t10k-images-idx3-ubyte.gz")
+                    .hasMessageContaining("downloaded from http://127.0.0.1");
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void anInterruptedDownloadLeavesNothingBehind() {
+            assertThatThrownBy(() -> downloading("cut").download())
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("train-labels-idx1-ubyte.gz");
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void aMissingFileOnTheServerLeavesNothingBehind() {
+            files.remove("t10k-labels-idx1-ubyte.gz");
+
+            assertThatThrownBy(() -> downloading("good").download())
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("HTTP 404");
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void filesThatAreNotTheOfficialOnesFailTheChecksumAndAreDeleted() throws IOException {
+            Files.createDirectories(cache());
+
+            assertThatThrownBy(() -> downloading("good").withChecksums(true).download())
+                    .isInstanceOf(DatasetFormatException.class)
+                    .hasMessageContaining(cache().resolve("train-images-idx3-ubyte.gz").toString())
+                    .hasMessageContaining("SHA-256");
+            try (Stream<Path> listed = Files.list(cache())) {
+                assertThat(listed).isEmpty();
+            }
+        }
+
+        @Test
+        void aFailedDownloadDuringDiscoveryIsReportedWithTheFixes() {
+            files.remove("t10k-labels-idx1-ubyte.gz");
+
+            assertThatThrownBy(() -> downloading("good").load())
+                    .isInstanceOf(DatasetNotFoundException.class)
+                    .hasMessageContaining("download from http://127.0.0.1")
+                    .hasMessageContaining("HTTP 404")
+                    .hasMessageContaining("apt-get install dataset-fashion-mnist")
+                    .satisfies(e -> assertThat(e.getCause()).isNotNull());
+        }
+
+        @Test
+        void listsOnlyTheOfficialFileNames() {
+            assertThat(FashionMnist.IDX_FILES).isEqualTo(List.of("train-images-idx3-ubyte",
+                    "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"));
+        }
+    }
+}
