@@ -1,0 +1,39 @@
+package dev.weft.analysis.charts;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A picture that can be drawn at any size: every chart factory in this package ({@link BarCharts},
+ * {@link LineCharts}, {@link ScatterCharts}, {@link HeatMap}, {@link ImageGrid}) returns one.
+ *
+ * <p>Drawing is done lazily, on {@link #render}, into an off-screen {@link BufferedImage}; no window or
+ * display is needed, so charts work with {@code -Djava.awt.headless=true}. The input arrays are copied when
+ * the chart is created, so changing them afterwards does not change the picture.
+ *
+ * <pre>{@code
+ * BarCharts.classDistribution(FashionMnist.CLASS_NAMES, counts)
+ *          .write(Path.of("out/classes.png"), 900, 500);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface Chart {
+
+    /**
+     * Draws the chart into a new opaque RGB image of exactly {@code width x height} pixels.
+     *
+     * @throws IllegalArgumentException if a size is below {@link PngFiles#MIN_SIZE}
+     */
+    BufferedImage render(int width, int height);
+
+    /**
+     * Draws the chart and writes it as a PNG file, atomically (a temporary file in the same directory is
+     * moved over the target, so a reader never sees half a file). Missing parent directories are created.
+     *
+     * @return {@code png}
+     */
+    default Path write(Path png, int width, int height) throws IOException {
+        return PngFiles.write(render(width, height), png);
+    }
+}
