@@ -5,26 +5,45 @@ import dev.weft.core.simd.Kernels;
 /**
  * Multi-threaded SGEMM over row-major arrays: {@code C = alpha * op(A) * op(B) + beta * C}.
  *
- * <p>Threads take disjoint blocks of rows of {@code C}; each element's reduction over {@code k} runs in the same
- * order whatever the thread count, so results are bit-identical for 1 or N threads.
+ * <p>Threads take disjoint blocks of rows of {@code C} (or, when {@code C} has few rows, blocks of columns); each
+ * element's reduction over {@code k} runs in the same order whatever the block it falls in, so results are
+ * bit-identical for 1 or N threads. Each thread packs its own panels (see
+ * {@link dev.weft.core.simd.VectorKernels}); the pool is {@link Parallel}'s.
+ *
+ * <pre>{@code
+ * // C[m x n] = A[m x k] * B[k x n]^T
+ * Gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
+ * }</pre>
  */
 public final class Gemm {
+    /** Below this many flops one thread is faster than waking the pool. */
+    private static final long PARALLEL_FLOPS = 1L << 20;
+    /** Rows per unit of work: a multiple of every micro-tile height, so threads split between tiles. */
+    private static final int ROW_GRAIN = 48;
+    /** Columns per unit of work when splitting over columns: a multiple of the micro-tile widths. */
+    private static final int COLUMN_GRAIN = 64;
+
     private Gemm() {
     }
 
-    /** See {@link Kernels#sgemm}; parallel over rows of {@code C}. */
+    /** See {@link Kernels#sgemm}; parallel over blocks of rows (or columns) of {@code C}. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                              float beta, float[] c, int cOffset, int ldc) {
         Kernels kernels = Kernels.get();
         long flops = 2L * m * n * k;
-        if (flops < 1 << 18 || Parallel.threads() == 1) {
+        int threads = Parallel.threads();
+        if (flops < PARALLEL_FLOPS || threads == 1) {
             kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-            return;
+        } else if (m >= threads * ROW_GRAIN || m >= n) {
+            Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k, alpha,
+                    a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
+                    beta, c, cOffset + from * ldc, ldc));
+        } else {
+            Parallel.forRange(n, COLUMN_GRAIN, (from, to) -> kernels.sgemm(transA, transB, m, to - from, k, alpha,
+                    a, aOffset, lda, b, bOffset + (transB ? from * ldb : from), ldb,
+                    beta, c, cOffset + from, ldc));
         }
-        Parallel.forRange(m, 16, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k, alpha,
-                a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
-                beta, c, cOffset + from * ldc, ldc));
     }
 
     /** {@code C = op(A) * op(B)} on 2-D tensors, returning a new tensor. */

@@ -1,0 +1,93 @@
+package dev.weft.benchmarks;
+
+import dev.weft.core.ConvGeometry;
+import dev.weft.core.Convolution;
+import dev.weft.core.Parallel;
+import dev.weft.core.Tensor;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The seed CNN's three convolutions (batch 64, 3x3 kernels, valid padding, stride 1), forward and backward, on 1 or
+ * 2 threads. The {@code gflop} counter reads as GFLOP/s: forward does {@link ConvGeometry#forwardFlops()}, backward
+ * twice that (the weight gradient and the input gradient are each one product of the forward's size).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@State(Scope.Benchmark)
+public class Conv2dBenchmark {
+
+    /** {@code inChannels x size x size -> outChannels}. */
+    @Param({"1x28x28-32", "32x13x13-64", "64x5x5-128"})
+    public String shape;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private ConvGeometry geometry;
+    private Convolution convolution;
+    private Tensor input;
+    private Tensor weights;
+    private Tensor bias;
+    private Tensor output;
+    private Tensor dOutput;
+    private Tensor dInput;
+    private Tensor dWeights;
+    private Tensor dBias;
+
+    /** GFLOP done, normalised by JMH per second: reads as GFLOP/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Flops {
+        public double gflop;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Parallel.setThreads(threads);
+        String[] parts = shape.split("[x-]");
+        int in = Integer.parseInt(parts[0]);
+        int size = Integer.parseInt(parts[1]);
+        int out = Integer.parseInt(parts[3]);
+        geometry = ConvGeometry.of(64, in, size, size, out, 3, 3, 1, ConvGeometry.Padding.VALID);
+        convolution = new Convolution(geometry);
+        input = Tensor.uniform(new int[] {64, in, size, size}, 0f, 1f, 1L);
+        weights = Tensor.uniform(new int[] {out, in, 3, 3}, -0.1f, 0.1f, 2L);
+        bias = Tensor.zeros(out);
+        output = Tensor.zeros(64, out, geometry.outHeight(), geometry.outWidth());
+        dOutput = Tensor.uniform(output.shape(), -1f, 1f, 3L);
+        dInput = Tensor.zeros(input.shape());
+        dWeights = Tensor.zeros(weights.shape());
+        dBias = Tensor.zeros(out);
+    }
+
+    @Benchmark
+    public void forward(Flops flops, Blackhole bh) {
+        convolution.forward(input, weights, bias, output);
+        flops.gflop += 1e-9 * geometry.forwardFlops();
+        bh.consume(output);
+    }
+
+    @Benchmark
+    public void backward(Flops flops, Blackhole bh) {
+        convolution.backward(input, weights, dOutput, dInput, dWeights, dBias);
+        flops.gflop += 2e-9 * geometry.forwardFlops();
+        bh.consume(dInput);
+    }
+}

@@ -1,0 +1,462 @@
+package dev.weft.core.simd;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API (Panama) implementation of {@link Kernels}: the only class of Weft that imports
+ * {@code jdk.incubator.vector}. It uses {@link FloatVector#SPECIES_PREFERRED} (16 lanes with AVX-512, 8 with AVX2)
+ * and is tested against {@link ScalarKernels}, its readable specification.
+ *
+ * <p>Element-wise kernels run one vector at a time with a scalar tail; reductions ({@link #dot}, {@link #sum})
+ * keep four vector accumulators, so their rounding differs from the scalar left-to-right sum (within a few ulps
+ * of the sum of magnitudes).
+ *
+ * <p>{@link #sgemm} follows the GotoBLAS/BLIS design (Goto and van de Geijn, "Anatomy of high-performance matrix
+ * multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS", ACM TOMS 41(3), 2015): {@code op(B)}
+ * is packed into {@code KC x NC} blocks of {@code NR}-wide column panels, {@code alpha * op(A)} into
+ * {@code MC x KC} blocks of {@code MR}-tall row panels (every transpose case is absorbed by the packing, so the
+ * micro-kernel sees one layout), and a register-blocked micro-kernel updates one {@code MR x NR} tile of
+ * {@code C} with {@code MR * NR / L} FMA accumulators. Edge tiles are zero-padded in the packs and computed into
+ * a scratch tile. For a given {@code k}, the arithmetic applied to each element of {@code C} depends neither on
+ * its position nor on {@code m} or {@code n}, so splitting {@code C} into blocks of rows or columns across
+ * threads gives bit-identical results.
+ */
+public final class VectorKernels implements Kernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector. */
+    private static final int L = S.length();
+
+    /** Micro-tile rows (values of A broadcast per step). */
+    static final int MR = 8;
+    /** Micro-tile columns: 2 vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed block: a {@code KC x NR} panel of B stays in L1 while the A panels stream from L2. */
+    static final int KC = 256;
+    /** Rows of A packed at once (a multiple of MR): the {@code MC x KC} block is sized for L2. */
+    static final int MC = 192;
+    /** Columns of B packed at once (a multiple of NR): the {@code KC x NC} block is sized for the outer caches. */
+    static final int NC = 4096;
+
+    /** Per-thread packing buffers and edge tile, grown on demand (no allocation per call in steady state). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
+            new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    /** Creates the kernels; the provider calls this only when the Vector API module is present. */
+    public VectorKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "simd-" + S.vectorBitSize();
+    }
+
+    @Override
+    public boolean isSimd() {
+        return true;
+    }
+
+    /** Lanes per vector of the preferred species (for tests and reports). */
+    public static int lanes() {
+        return L;
+    }
+
+    // ---------------------------------------------------------------------------------------------- SGEMM
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                      float beta, float[] c, int cOffset, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        scaleC(m, n, beta, c, cOffset, ldc);
+        if (k <= 0 || alpha == 0f) {
+            return;
+        }
+        float[][] scratch = SCRATCH.get();
+        float[] aPack = scratch[0];
+        float[] bPack = scratch[1];
+        float[] tile = scratch[2];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, bOffset, ldb, pc, jc, kc, nc, bPack);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(transA, a, aOffset, lda, ic, pc, mc, kc, alpha, aPack);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ai = ir * kc;
+                            int ci = cOffset + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                microKernel(kc, aPack, ai, bPack, bi, c, ci, ldc);
+                            } else {
+                                // Edge tile: the padded packs make a full tile; keep only its valid part.
+                                Arrays.fill(tile, 0f);
+                                microKernel(kc, aPack, ai, bPack, bi, tile, 0, NR);
+                                for (int r = 0; r < mr; r++) {
+                                    for (int j = 0; j < nr; j++) {
+                                        c[ci + r * ldc + j] += tile[r * NR + j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code C *= beta}, with {@code beta == 0} meaning "overwrite" (old NaNs do not propagate). */
+    private static void scaleC(int m, int n, float beta, float[] c, int cOffset, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int row = cOffset + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, row, row + n, 0f);
+            } else {
+                scaleRow(n, beta, c, row);
+            }
+        }
+    }
+
+    private static void scaleRow(int n, float alpha, float[] x, int off) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, off + i).mul(alpha).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= alpha;
+        }
+    }
+
+    /**
+     * Packs {@code alpha * op(A)[ic:ic+mc, pc:pc+kc]} as row panels of {@code MR} rows: panel {@code q} holds,
+     * for each {@code p}, the {@code MR} values {@code op(A)[ic+q*MR+r, pc+p]} contiguously; rows past {@code mc}
+     * are zero.
+     */
+    private static void packA(boolean transA, float[] a, int aOffset, int lda, int ic, int pc, int mc, int kc,
+                              float alpha, float[] aPack) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)[i, p] = A[p, i]: the MR values of one step are contiguous in A's row p.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOffset + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        aPack[dst + r] = alpha * a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        aPack[dst + r] = 0f;
+                    }
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOffset + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) {
+                        aPack[base + p * MR + r] = alpha * a[src + p];
+                    }
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) {
+                        aPack[base + p * MR + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} as column panels of {@code NR} columns: panel {@code q} holds, for
+     * each {@code p}, the {@code NR} values {@code op(B)[pc+p, jc+q*NR+j]} contiguously; columns past {@code nc}
+     * are zero.
+     */
+    private static void packB(boolean transB, float[] b, int bOffset, int ldb, int pc, int jc, int kc, int nc,
+                              float[] bPack) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (transB) {
+                // op(B)[p, j] = B[j, p]: walk B's rows (contiguous in p), scatter with stride NR.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOffset + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bPack[base + p * NR + j] = b[src + p];
+                    }
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        Arrays.fill(bPack, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOffset + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    System.arraycopy(b, src, bPack, dst, nr);
+                    if (nr < NR) {
+                        Arrays.fill(bPack, dst + nr, dst + NR, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register-blocked micro-kernel: {@code C[8 x 2L] += Apanel · Bpanel} over {@code kc} steps, with
+     * 16 FMA accumulators held in registers. {@code ap} holds 8 values of a column of A per step, {@code bp}
+     * 2L values of a row of B per step (see the packing routines).
+     */
+    static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int pa = ai + p * MR;
+            int pb = bi + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+            FloatVector b1 = FloatVector.fromArray(S, bp, pb + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[pa + 0]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+        }
+        FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
+        FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 1 * ldc).add(c10).intoArray(c, ci + 1 * ldc);
+        FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).add(c11).intoArray(c, ci + 1 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+        FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).add(c21).intoArray(c, ci + 2 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+        FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).add(c31).intoArray(c, ci + 3 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+        FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).add(c41).intoArray(c, ci + 4 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+        FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).add(c51).intoArray(c, ci + 5 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
+        FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
+        FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
+        FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
+    }
+
+    private static void addInto(float[] c, int ci, FloatVector v0, FloatVector v1) {
+        FloatVector.fromArray(S, c, ci).add(v0).intoArray(c, ci);
+        FloatVector.fromArray(S, c, ci + L).add(v1).intoArray(c, ci + L);
+    }
+
+    private static void addInto(float[] c, int ci, FloatVector v0, FloatVector v1, FloatVector v2) {
+        FloatVector.fromArray(S, c, ci).add(v0).intoArray(c, ci);
+        FloatVector.fromArray(S, c, ci + L).add(v1).intoArray(c, ci + L);
+        FloatVector.fromArray(S, c, ci + 2 * L).add(v2).intoArray(c, ci + 2 * L);
+    }
+
+    // ---------------------------------------------------------------------------------- element-wise
+
+    @Override
+    public float dot(int n, float[] x, int xOffset, float[] y, int yOffset) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            s0 = FloatVector.fromArray(S, x, xOffset + i).fma(FloatVector.fromArray(S, y, yOffset + i), s0);
+            s1 = FloatVector.fromArray(S, x, xOffset + i + L).fma(FloatVector.fromArray(S, y, yOffset + i + L), s1);
+            s2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L)
+                    .fma(FloatVector.fromArray(S, y, yOffset + i + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L)
+                    .fma(FloatVector.fromArray(S, y, yOffset + i + 3 * L), s3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            s0 = FloatVector.fromArray(S, x, xOffset + i).fma(FloatVector.fromArray(S, y, yOffset + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOffset + i] * y[yOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            // mul then add (not fma): the same two roundings as the scalar twin, so results are identical.
+            FloatVector.fromArray(S, x, xOffset + i).mul(alpha).add(FloatVector.fromArray(S, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int xOffset) {
+        scaleRow(n, alpha, x, xOffset);
+    }
+
+    @Override
+    public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOffset + i).add(FloatVector.fromArray(S, b, bOffset + i))
+                    .intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = a[aOffset + i] + b[bOffset + i];
+        }
+    }
+
+    @Override
+    public void mul(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOffset + i).mul(FloatVector.fromArray(S, b, bOffset + i))
+                    .intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = a[aOffset + i] * b[bOffset + i];
+        }
+    }
+
+    @Override
+    public void relu(int n, float[] x, int xOffset, float[] out, int outOffset) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i);
+            // blend, not max: keeps the scalar twin's "v > 0 ? v : 0" for -0 and NaN.
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOffset + i];
+            out[outOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, x, xOffset + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, dy, dyOffset + i), positive).intoArray(dx, dxOffset + i);
+        }
+        for (; i < n; i++) {
+            dx[dxOffset + i] = x[xOffset + i] > 0f ? dy[dyOffset + i] : 0f;
+        }
+    }
+
+    @Override
+    public float sum(int n, float[] x, int xOffset) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, x, xOffset + i));
+            s1 = s1.add(FloatVector.fromArray(S, x, xOffset + i + L));
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            s0 = s0.add(FloatVector.fromArray(S, x, xOffset + i));
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[xOffset + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float max(int n, float[] x, int xOffset) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max of an empty range");
+        }
+        float m = x[xOffset];
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (bound > 0) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset);
+            for (i = L; i < bound; i += L) {
+                v = v.max(FloatVector.fromArray(S, x, xOffset + i));
+            }
+            m = Math.max(m, v.reduceLanes(VectorOperators.MAX));
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[xOffset + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public int argmax(int n, float[] x, int xOffset) {
+        float m = max(n, x, xOffset);
+        // The first element equal to the maximum is the scalar twin's answer; a NaN (equal to nothing) falls
+        // back to the scalar scan.
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> hit = FloatVector.fromArray(S, x, xOffset + i).compare(VectorOperators.EQ, m);
+            if (hit.anyTrue()) {
+                return i + hit.firstTrue();
+            }
+        }
+        for (; i < n; i++) {
+            if (x[xOffset + i] == m) {
+                return i;
+            }
+        }
+        int best = 0;
+        for (int j = 1; j < n; j++) {
+            if (x[xOffset + j] > x[xOffset + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xOffset + i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(out, outOffset + i);
+            acc = acc.add(e);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[xOffset + i] - shift);
+            out[outOffset + i] = e;
+            s += e;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.weft.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.core.ConvGeometry.Padding;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The im2col + GEMM convolution against {@link NaiveConvolution}, the loop-by-loop definition. Tolerance: every
+ * element within {@code 1e-5 + 1e-4 * |expected|} (the fast version sums in another order, with FMAs).
+ */
+class ConvolutionTest {
+    private static final float ABS = 1e-5f;
+    private static final float REL = 1e-4f;
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restoreThreads() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Inputs, weights and gradients of one geometry, with a fixed seed. */
+    private record Case(ConvGeometry g, Tensor input, Tensor weights, Tensor bias, Tensor dOutput) {
+        static Case of(ConvGeometry g) {
+            return new Case(g,
+                    Tensor.uniform(new int[] {g.batch(), g.inChannels(), g.height(), g.width()}, -1f, 1f, 1L),
+                    Tensor.uniform(new int[] {g.outChannels(), g.inChannels(), g.kernelHeight(), g.kernelWidth()},
+                            -0.5f, 0.5f, 2L),
+                    Tensor.uniform(new int[] {g.outChannels()}, -1f, 1f, 3L),
+                    Tensor.uniform(new int[] {g.batch(), g.outChannels(), g.outHeight(), g.outWidth()}, -1f, 1f, 4L));
+        }
+
+        Tensor output() {
+            return Tensor.zeros(g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
+        }
+
+        Tensor[] gradients() {
+            return new Tensor[] {
+                Tensor.filled(Float.NaN, input.shape()),           // overwritten
+                Tensor.filled(0.25f, weights.shape()),             // accumulated
+                Tensor.filled(-0.5f, bias.shape())};               // accumulated
+        }
+
+        Tensor[] fast() {
+            Convolution conv = new Convolution(g);
+            Tensor out = output();
+            conv.forward(input, weights, bias, out);
+            Tensor[] grads = gradients();
+            conv.backward(input, weights, dOutput, grads[0], grads[1], grads[2]);
+            return new Tensor[] {out, grads[0], grads[1], grads[2]};
+        }
+    }
+
+    @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6} stride={7} {8}")
+    @CsvSource({
+        "1, 1, 7, 7, 1, 3, 3, 1, VALID",
+        "3, 2, 9, 11, 5, 3, 3, 1, VALID",
+        "2, 3, 9, 8, 4, 3, 3, 2, VALID",
+        "2, 3, 7, 9, 5, 3, 3, 1, SAME",
+        "1, 4, 10, 7, 3, 5, 3, 2, SAME",
+        "2, 5, 6, 6, 33, 1, 1, 1, VALID",
+        "1, 2, 5, 5, 3, 4, 4, 3, SAME",
+        "4, 7, 5, 5, 17, 3, 3, 1, VALID"})
+    void forwardAndBackwardMatchTheNaiveDefinition(int batch, int in, int height, int width, int out,
+                                                   int kh, int kw, int stride, Padding padding) {
+        ConvGeometry g = ConvGeometry.of(batch, in, height, width, out, kh, kw, stride, padding);
+        Case c = Case.of(g);
+        Tensor[] fast = c.fast();
+
+        NaiveConvolution naive = new NaiveConvolution(g);
+        Tensor expectedOut = c.output();
+        naive.forward(c.input(), c.weights(), c.bias(), expectedOut);
+        Tensor[] expected = c.gradients();
+        naive.backward(c.input(), c.weights(), c.dOutput(), expected[0], expected[1], expected[2]);
+
+        assertThat(fast[0].allClose(expectedOut, ABS, REL)).as("output").isTrue();
+        assertThat(fast[1].allClose(expected[0], ABS, REL)).as("dInput").isTrue();
+        assertThat(fast[2].allClose(expected[1], ABS, REL)).as("dWeights").isTrue();
+        assertThat(fast[3].allClose(expected[2], ABS, REL)).as("dBias").isTrue();
+    }
+
+    @ParameterizedTest(name = "stride={0} {1}")
+    @CsvSource({"1, VALID", "2, SAME"})
+    void oneAndTwoThreadsGiveBitIdenticalResults(int stride, Padding padding) {
+        Case c = Case.of(ConvGeometry.of(9, 6, 13, 11, 20, 3, 3, stride, padding));
+        Parallel.setThreads(1);
+        Tensor[] one = c.fast();
+        Parallel.setThreads(2);
+        Tensor[] two = c.fast();
+        for (int i = 0; i < one.length; i++) {
+            assertThat(two[i].toArray()).as("result %d", i).containsExactly(one[i].toArray());
+        }
+    }
+
+    @Test
+    void withoutDInputOrBiasOnlyTheWeightGradientAccumulates() {
+        Case c = Case.of(ConvGeometry.of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
+        Convolution conv = new Convolution(c.g());
+        Tensor dWeights = Tensor.zeros(c.weights().shape());
+        conv.backward(c.input(), c.weights(), c.dOutput(), null, dWeights, null);
+        Tensor once = dWeights.copy();
+        conv.backward(c.input(), c.weights(), c.dOutput(), null, dWeights, null);
+        for (int i = 0; i < once.size(); i++) {
+            assertThat(dWeights.data()[i]).isEqualTo(2 * once.data()[i]);
+        }
+    }
+
+    @Test
+    void rejectsTensorsOfAnotherGeometry() {
+        Convolution conv = new Convolution(ConvGeometry.of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
+        assertThatThrownBy(() -> conv.forward(Tensor.zeros(2, 1, 9, 9), Tensor.zeros(4, 1, 3, 3), null,
+                Tensor.zeros(2, 4, 6, 6)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 1, 9, 9]");
+    }
+}
