@@ -1,7 +1,7 @@
 package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -29,16 +29,15 @@ class StudyEndToEndTest {
 
     private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
 
-    @TempDir
-    Path tmp;
-
+    private Path tmp;
     private Path reportDir;
     private int exitCode;
     private String console;
     private String errors;
 
     @BeforeAll
-    void runTheQuickStudy() {
+    void runTheQuickStudy(@TempDir Path tempDir) {
+        tmp = tempDir;
         assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not installed at " + DATA
                 + " (apt-get install dataset-fashion-mnist)");
         reportDir = tmp.resolve("report");
@@ -87,8 +86,8 @@ class StudyEndToEndTest {
         Object parsed = MiniJson.parse(Files.readString(reportDir.resolve("metrics.json")));
         assertThat(parsed).isInstanceOf(Map.class);
         Map<?, ?> metrics = (Map<?, ?>) parsed;
-        assertThat(metrics.keySet()).containsExactlyInAnyOrder("total_seconds", "jdk", "threads", "simd", "pca",
-                "models");
+        assertThat(List.copyOf(metrics.keySet())).isEqualTo(List.of("total_seconds", "jdk", "threads", "simd", "pca",
+                "models"));
         assertThat((Double) metrics.get("total_seconds")).isPositive();
         assertThat(metrics.get("simd")).isInstanceOf(Boolean.class);
         Map<?, ?> pca = (Map<?, ?>) metrics.get("pca");
