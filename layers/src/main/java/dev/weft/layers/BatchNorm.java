@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
+import dev.weft.core.simd.Kernels;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +58,12 @@ public final class BatchNorm extends AbstractLayer {
         return "BatchNorm";
     }
 
+    /** Weight of the old running statistics in each update (0.99 by default). */
     public float momentum() {
         return momentum;
     }
 
+    /** Added to the variance before the square root (1e-3 by default). */
     public float epsilon() {
         return epsilon;
     }
@@ -140,35 +143,36 @@ public final class BatchNorm extends AbstractLayer {
         float[] mean = runningMean.data();
         float[] variance = runningVariance.data();
         int count = batch * spatial;
-        // Each channel is independent, so splitting channels over threads keeps results bit-identical.
+        // Each channel is independent, so splitting channels over threads keeps results bit-identical. Sums run
+        // over contiguous runs of `spatial` elements with the SIMD kernels, and the runs add up in double.
+        // The variance is the mean of (x - μ)², computed after subtracting μ (no E[x²] - μ² cancellation).
         Parallel.forRange(channels, 1, (from, to) -> {
+            Kernels kernels = Kernels.get();
             for (int c = from; c < to; c++) {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
-                    int base = xOff + (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sum += in[base + s];
-                    }
+                    sum += kernels.sum(spatial, in, xOff + (n * channels + c) * spatial);
                 }
-                double mu = sum / count;
+                float m = (float) (sum / count);
                 double squares = 0;
                 for (int n = 0; n < batch; n++) {
-                    int base = xOff + (n * channels + c) * spatial;
+                    int base = (n * channels + c) * spatial;
                     for (int s = 0; s < spatial; s++) {
-                        double d = in[base + s] - mu;
-                        squares += d * d;
+                        xHat[base + s] = in[xOff + base + s] - m;
                     }
+                    squares += kernels.dot(spatial, xHat, base, xHat, base);
                 }
                 double var = squares / count;
                 float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
                 inverseStd[c] = invStd;
-                float m = (float) mu;
+                float gc = g[c];
+                float bc = b[c];
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     for (int s = 0; s < spatial; s++) {
-                        float h = (in[xOff + base + s] - m) * invStd;
+                        float h = xHat[base + s] * invStd;
                         xHat[base + s] = h;
-                        out[base + s] = g[c] * h + b[c];
+                        out[base + s] = gc * h + bc;
                     }
                 }
                 mean[c] = momentum * mean[c] + (1 - momentum) * m;
@@ -193,16 +197,14 @@ public final class BatchNorm extends AbstractLayer {
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
         Parallel.forRange(channels, 1, (from, to) -> {
+            Kernels kernels = Kernels.get();
             for (int c = from; c < to; c++) {
                 double sumDy = 0;
                 double sumDyXHat = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        float d = dY[dyOff + base + s];
-                        sumDy += d;
-                        sumDyXHat += d * xHat[base + s];
-                    }
+                    sumDy += kernels.sum(spatial, dY, dyOff + base);
+                    sumDyXHat += kernels.dot(spatial, dY, dyOff + base, xHat, base);
                 }
                 dBeta[c] += (float) sumDy;
                 dGamma[c] += (float) sumDyXHat;

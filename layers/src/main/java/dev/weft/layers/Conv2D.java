@@ -65,18 +65,22 @@ public final class Conv2D extends AbstractLayer {
         return "Conv2D";
     }
 
+    /** Number of output channels (filters). */
     public int outChannels() {
         return outChannels;
     }
 
+    /** Kernel height and width. */
     public int kernel() {
         return kernel;
     }
 
+    /** Step between neighbouring windows, in pixels. */
     public int stride() {
         return stride;
     }
 
+    /** VALID (no padding) or SAME (output size ceil(input / stride)). */
     public Padding padding() {
         return padding;
     }

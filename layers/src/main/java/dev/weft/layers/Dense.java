@@ -38,6 +38,7 @@ public final class Dense extends AbstractLayer {
         return "Dense";
     }
 
+    /** Number of outputs per sample. */
     public int outFeatures() {
         return outFeatures;
     }

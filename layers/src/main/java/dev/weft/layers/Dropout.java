@@ -7,8 +7,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Inverted dropout: in training each element is kept with probability {@code 1 - rate} and scaled by
- * {@code 1 / (1 - rate)}, otherwise zeroed, so that inference is the identity. The mask is drawn from a generator
- * seeded when the model is built, so the same model seed gives the same masks.
+ * {@code 1 / (1 - rate)}, otherwise zeroed, so that inference is the identity (the input tensor itself is returned).
+ * The mask is drawn from a generator seeded when the model is built, so the same model seed gives the same masks.
+ * The generator's position is not saved in model files: a loaded model draws its masks afresh from the seed.
  */
 public final class Dropout extends AbstractLayer {
     private final float rate;
@@ -34,6 +35,7 @@ public final class Dropout extends AbstractLayer {
         return "Dropout";
     }
 
+    /** Probability that an element is zeroed in training. */
     public float rate() {
         return rate;
     }

@@ -12,6 +12,7 @@ public final class ModelFormatException extends IOException {
     private final Path file;
     private final long position;
 
+    /** A problem with {@code file} found at byte {@code position}, described by {@code problem}. */
     public ModelFormatException(Path file, long position, String problem) {
         super(file + " at byte " + position + ": " + problem);
         this.file = file;

@@ -66,9 +66,9 @@ class LayerBehaviourTest {
 
     @Test
     void backwardWithoutTrainingForwardIsAClearError() {
-        Sequential model = Models.seedCnn(1L);
-        model.forward(Tensor.zeros(2, 1, 28, 28), false);
-        assertThatThrownBy(() -> model.backward(Tensor.zeros(2, 10)))
+        Sequential model = TinyModels.smallCnn(1L);
+        model.forward(Tensor.zeros(2, 1, 12, 12), false);
+        assertThatThrownBy(() -> model.backward(Tensor.zeros(2, 5)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("dense_2 (Dense)").hasMessageContaining("forward(input, true)");
     }
@@ -163,20 +163,56 @@ class LayerBehaviourTest {
 
     @Test
     void inferenceBetweenForwardAndBackwardDoesNotDisturbTraining() {
-        Tensor x = Tensor.uniform(new int[] {4, 1, 28, 28}, 0f, 1f, 1L);
-        Tensor dLogits = Tensor.uniform(new int[] {4, 10}, -1f, 1f, 2L);
-        Sequential plain = Models.weftCnn(3L);
+        Tensor x = Tensor.uniform(new int[] {4, 1, 12, 12}, 0f, 1f, 1L);
+        Tensor dLogits = Tensor.uniform(new int[] {4, 5}, -1f, 1f, 2L);
+        Sequential plain = TinyModels.smallCnn(3L);
         plain.forward(x, true);
         plain.backward(dLogits);
-        Sequential interrupted = Models.weftCnn(3L);
+        Sequential interrupted = TinyModels.smallCnn(3L);
         interrupted.forward(x, true);
-        interrupted.predict(Tensor.uniform(new int[] {5, 1, 28, 28}, 0f, 1f, 3L));
-        interrupted.evaluate(Tensor.uniform(new int[] {4, 1, 28, 28}, 0f, 1f, 4L), new int[] {1, 2, 3, 4});
+        interrupted.predict(Tensor.uniform(new int[] {5, 1, 12, 12}, 0f, 1f, 3L));
+        interrupted.evaluate(Tensor.uniform(new int[] {4, 1, 12, 12}, 0f, 1f, 4L), new int[] {1, 2, 3, 4});
         interrupted.backward(dLogits);
         for (int k = 0; k < plain.parameters().size(); k++) {
             assertThat(interrupted.parameters().get(k).grad().toArray())
                     .as("gradient %d", k).containsExactly(plain.parameters().get(k).grad().toArray());
         }
         assertThat(interrupted.copyWeights()).isDeepEqualTo(plain.copyWeights());
+    }
+
+    @Test
+    void the2x2PoolingLoopAgreesWithCorePoolingIncludingTiesAndOddSizes() {
+        // Values from {0, 1, 2}: many ties, which must go to the first element in row-major order as in core.
+        Tensor x = Tensor.zeros(3, 2, 7, 9);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = random.nextInt(3);
+        }
+        Tensor expected = Tensor.zeros(3, 2, 3, 4);
+        int[] expectedIndices = new int[expected.size()];
+        dev.weft.core.Pooling.maxForward(x, 2, 2, expected, expectedIndices);
+        Tensor actual = Tensor.zeros(3, 2, 3, 4);
+        int[] actualIndices = new int[actual.size()];
+        MaxPool2D.maxForward2x2(x.data(), 0, 6, 7, 9, actual.data(), 0, 3, 4, actualIndices);
+        assertThat(actual.toArray()).containsExactly(expected.toArray());
+        assertThat(actualIndices).containsExactly(expectedIndices);
+    }
+
+    @Test
+    void forwardReusesItsBuffersWhileTheBatchSizeStaysTheSame() {
+        Sequential model = TinyModels.smallCnn(1L);
+        Tensor first = model.forward(Tensor.zeros(4, 1, 12, 12), true);
+        assertThat(model.forward(Tensor.zeros(4, 1, 12, 12), true)).isSameAs(first);
+        assertThat(model.forward(Tensor.zeros(3, 1, 12, 12), true)).isNotSameAs(first);
+        Tensor inference = model.forward(Tensor.zeros(4, 1, 12, 12), false);
+        assertThat(model.forward(Tensor.zeros(4, 1, 12, 12), false)).isSameAs(inference).isNotSameAs(first);
+    }
+
+    @Test
+    void theFirstLayerSkipsTheGradientOfTheData() {
+        Sequential model = TinyModels.smallCnn(1L);
+        model.forward(Tensor.uniform(new int[] {2, 1, 12, 12}, 0f, 1f, 1L), true);
+        assertThat(model.layers().get(0).backward(Tensor.filled(1f, 2, 4, 10, 10))).isNull();
+        assertThat(model.layers().get(0).parameters().get(0).grad().toArray()).isNotEqualTo(new float[36]);
     }
 }

@@ -108,6 +108,44 @@ class LayerGradientTest {
         new GradientCheck(1e-3, 1e-3, 1e-2).check(bn, Tensor.uniform(new int[] {7, 5}, -2f, 2f, 16L));
     }
 
+    @Test
+    void theCheckCatchesAWrongBackward() {
+        // A ReLU whose backward forgets the mask must fail the check, naming the tensor and the index.
+        AbstractLayer wrong = new AbstractLayer() {
+            private Tensor output;
+
+            @Override
+            public String type() {
+                return "WrongReLU";
+            }
+
+            @Override
+            protected int[] initialize(int[] inputShape, java.util.random.RandomGenerator random) {
+                return inputShape;
+            }
+
+            @Override
+            public Tensor forward(Tensor x, boolean training) {
+                beginForward(x, training);
+                output = Tensor.zeros(x.shape());
+                for (int i = 0; i < x.size(); i++) {
+                    output.data()[i] = Math.max(0f, x.data()[x.offset() + i]);
+                }
+                return output;
+            }
+
+            @Override
+            public Tensor backward(Tensor dOutput) {
+                beginBackward(dOutput);
+                return dOutput.copy();
+            }
+        };
+        GradientCheck.built(wrong, new int[] {4});
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> linear.check(wrong, GradientCheck.awayFromZero(new int[] {3, 4}, 0.1f, 1f, 17L)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("dinput[");
+    }
+
     private static void randomizeBias(Parameter bias) {
         randomize(bias, -0.5f, 0.5f, 77L);
     }

@@ -19,22 +19,22 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
-    private static Sequential trainedWeftCnn() {
-        Sequential model = Models.weftCnn(11L);
+    private static Sequential trainedSmallCnn() {
+        Sequential model = TinyModels.smallCnn(11L);
         // A few training passes so that the BatchNorm running statistics are not their initial values.
-        for (int i = 0; i < 2; i++) {
-            model.forward(Tensor.uniform(new int[] {8, 1, 28, 28}, 0f, 1f, i), true);
+        for (int i = 0; i < 3; i++) {
+            model.forward(Tensor.uniform(new int[] {8, 1, 12, 12}, 0f, 1f, i), true);
         }
         return model;
     }
 
     @Test
     void saveThenLoadGivesIdenticalPredictions() throws IOException {
-        Sequential model = trainedWeftCnn();
+        Sequential model = trainedSmallCnn();
         Path file = dir.resolve("model.weft");
         model.save(file);
         Sequential loaded = Sequential.load(file);
-        Tensor x = Tensor.uniform(new int[] {10, 1, 28, 28}, 0f, 1f, 5L);
+        Tensor x = Tensor.uniform(new int[] {10, 1, 12, 12}, 0f, 1f, 5L);
         assertThat(loaded.predictProbabilities(x).toArray()).containsExactly(model.predictProbabilities(x).toArray());
         assertThat(loaded.copyWeights()).isDeepEqualTo(model.copyWeights());
         assertThat(loaded.summary()).isEqualTo(model.summary());
@@ -42,11 +42,14 @@ class ModelFileTest {
     }
 
     @Test
-    void seedCnnRoundTripsToo() throws IOException {
-        Sequential model = Models.seedCnn(3L);
-        Path file = dir.resolve("seed.weft");
-        model.save(file);
-        assertThat(Sequential.load(file).copyWeights()).isDeepEqualTo(model.copyWeights());
+    void everyLayerTypeRoundTrips() throws IOException {
+        for (Sequential model : new Sequential[] {Models.seedCnn(3L), Models.weftCnn(3L), TinyModels.gapCnn(3L)}) {
+            Path file = dir.resolve("m.weft");
+            model.save(file);
+            Sequential loaded = Sequential.load(file);
+            assertThat(loaded.copyWeights()).isDeepEqualTo(model.copyWeights());
+            assertThat(loaded.summary()).isEqualTo(model.summary());
+        }
     }
 
     @Test
@@ -176,6 +179,41 @@ class ModelFileTest {
         assertThatThrownBy(() -> model.save(dir.resolve("x.weft")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("custom_1");
         assertThat(dir.resolve("x.weft")).doesNotExist();
+    }
+
+    @Test
+    void aFailedSaveLeavesThePreviousFileIntact() throws IOException {
+        Path file = dir.resolve("model.weft");
+        Sequential good = new Sequential(new int[] {4}, 1L, new Dense(2));
+        good.save(file);
+        byte[] before = Files.readAllBytes(file);
+        Layer custom = new AbstractLayer() {
+            @Override
+            public String type() {
+                return "Custom";
+            }
+
+            @Override
+            protected int[] initialize(int[] inputShape, java.util.random.RandomGenerator random) {
+                return inputShape;
+            }
+
+            @Override
+            public Tensor forward(Tensor input, boolean training) {
+                return input;
+            }
+
+            @Override
+            public Tensor backward(Tensor dOutput) {
+                return dOutput;
+            }
+        };
+        Sequential unsavable = new Sequential(new int[] {4}, 1L, custom, new Dense(2));
+        assertThatThrownBy(() -> unsavable.save(file)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file);
+        }
     }
 
     private Sequential load(byte[] bytes) throws IOException {
