@@ -18,6 +18,7 @@ public abstract class AbstractOptimizer implements Optimizer {
     private long iterations;
     private final Map<Parameter, float[][]> state = new IdentityHashMap<>();
 
+    /** An optimizer following {@code schedule}. */
     protected AbstractOptimizer(LearningRateSchedule schedule) {
         if (schedule == null) {
             throw new IllegalArgumentException("learning-rate schedule must not be null");

@@ -73,14 +73,17 @@ public class Adam extends AbstractOptimizer {
         return this;
     }
 
+    /** Decay rate of the first-moment (mean) estimate. */
     public float beta1() {
         return beta1;
     }
 
+    /** Decay rate of the second-moment (uncentred variance) estimate. */
     public float beta2() {
         return beta2;
     }
 
+    /** The constant added to {@code sqrt(v)} to avoid division by zero. */
     public float epsilon() {
         return epsilon;
     }

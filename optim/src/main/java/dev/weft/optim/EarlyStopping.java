@@ -67,6 +67,11 @@ public final class EarlyStopping implements Callback {
         return false;
     }
 
+    /** The watched figure. */
+    public Monitor monitor() {
+        return monitor;
+    }
+
     /** The epoch after which training was stopped, or 0 if it ran to the end. */
     public int stoppedEpoch() {
         return stoppedEpoch;

@@ -76,10 +76,12 @@ public final class History {
         return best;
     }
 
+    /** Training losses, one per epoch. */
     public double[] trainLoss() {
         return column(EpochMetrics::trainLoss);
     }
 
+    /** Training accuracies, one per epoch. */
     public double[] trainAccuracy() {
         return column(EpochMetrics::trainAccuracy);
     }
@@ -94,14 +96,17 @@ public final class History {
         return column(EpochMetrics::validationAccuracy);
     }
 
+    /** Wall time of each epoch in seconds, validation included. */
     public double[] seconds() {
         return column(EpochMetrics::seconds);
     }
 
+    /** Training throughput of each epoch. */
     public double[] imagesPerSecond() {
         return column(EpochMetrics::imagesPerSecond);
     }
 
+    /** The learning rate at the end of each epoch. */
     public double[] learningRate() {
         return column(EpochMetrics::learningRate);
     }

@@ -53,6 +53,11 @@ public final class KeepBest implements Callback {
         }
     }
 
+    /** The watched figure. */
+    public Monitor monitor() {
+        return monitor;
+    }
+
     /** The epoch whose weights are kept (0 before the first epoch). */
     public int bestEpoch() {
         return bestEpoch;

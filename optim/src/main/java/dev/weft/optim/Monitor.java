@@ -13,6 +13,11 @@ public enum Monitor {
         this.higherIsBetter = higherIsBetter;
     }
 
+    /** Whether this is a validation figure, which needs validation data. */
+    public boolean needsValidation() {
+        return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY;
+    }
+
     /** Whether a larger value is an improvement (accuracies) or a smaller one (losses). */
     public boolean higherIsBetter() {
         return higherIsBetter;
@@ -30,11 +35,15 @@ public enum Monitor {
             case VALIDATION_LOSS -> metrics.validationLoss();
             case VALIDATION_ACCURACY -> metrics.validationAccuracy();
         };
-        if (Double.isNaN(v) && !metrics.hasValidation() && (this == VALIDATION_LOSS || this == VALIDATION_ACCURACY)) {
-            throw new IllegalStateException(this + " is monitored but fit was given no validation data: use "
-                    + "Trainer.withValidation or withValidationSplit, or monitor TRAIN_LOSS");
+        if (Double.isNaN(v) && !metrics.hasValidation() && needsValidation()) {
+            throw missingValidation();
         }
         return v;
+    }
+
+    IllegalStateException missingValidation() {
+        return new IllegalStateException(this + " is monitored but fit was given no validation data: use "
+                + "Trainer.withValidation or withValidationSplit, or monitor TRAIN_LOSS");
     }
 
     /** Whether {@code candidate} improves on {@code best} by more than {@code minDelta} (any value beats NaN). */

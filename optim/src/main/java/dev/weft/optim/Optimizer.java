@@ -13,7 +13,8 @@ import java.util.List;
  * <pre>{@code
  * Optimizer adam = new Adam(1e-3f);
  * model.zeroGrad();
- * model.backward(loss.backward(), ...);   // fills the gradients
+ * float l = loss.forward(model.forward(x, true), labels);
+ * model.backward(loss.backward());        // fills the gradients
  * adam.step(model.parameters());          // w <- w - update(grad)
  * }</pre>
  */

@@ -158,6 +158,14 @@ public final class Trainer {
         checkFits(trainPart, "training");
         if (validationPart != null) {
             checkFits(validationPart, "validation");
+        } else {
+            // Fail now rather than after the first epoch.
+            for (Callback c : callbacks) {
+                Monitor m = c instanceof EarlyStopping s ? s.monitor() : c instanceof KeepBest k ? k.monitor() : null;
+                if (m != null && m.needsValidation()) {
+                    throw m.missingValidation();
+                }
+            }
         }
 
         ProgressBar progress = quiet ? null
@@ -168,6 +176,7 @@ public final class Trainer {
             c.onTrainBegin(model);
         }
         Batches batches = new Batches(trainPart, batchSize);
+        int lastPlanned = epochsDone + epochs;
         for (int e = 0; e < epochs; e++) {
             int epoch = ++epochsDone;
             long start = System.nanoTime();
@@ -194,6 +203,9 @@ public final class Trainer {
             if (stop) {
                 if (e < epochs - 1) {
                     history.markStoppedEarly();
+                    if (progress != null) {
+                        out.println("Stopped early after epoch " + epoch + " of " + lastPlanned);
+                    }
                 }
                 break;
             }
