@@ -22,6 +22,11 @@ import java.util.Locale;
 public record DatasetReport(String name, int size, int rows, int cols, int[] classCounts, long missingValues,
                             int minPixel, int maxPixel, double meanPixel, double stdPixel) {
 
+    /** Copies the counts. */
+    public DatasetReport {
+        classCounts = classCounts.clone();
+    }
+
     /** Computes the report in one pass over the bytes (a histogram of the 256 values). */
     public static DatasetReport of(ImageSet set) {
         long[] histogram = new long[256];

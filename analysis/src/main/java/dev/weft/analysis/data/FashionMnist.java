@@ -1,5 +1,6 @@
 package dev.weft.analysis.data;
 
+import dev.weft.core.Parallel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -148,9 +149,15 @@ public final class FashionMnist {
         }
         if (idxFile(directory, IDX_FILES.get(0)) != null && idxFile(directory, IDX_FILES.get(1)) != null
                 && idxFile(directory, IDX_FILES.get(2)) != null && idxFile(directory, IDX_FILES.get(3)) != null) {
-            ImageSet train = readIdx("train", directory, IDX_FILES.get(0), IDX_FILES.get(1), verifyChecksums);
-            ImageSet test = readIdx("test", directory, IDX_FILES.get(2), IDX_FILES.get(3), verifyChecksums);
-            return new FashionMnist(train, test, directory);
+            // Training and test files are independent: inflate them on two threads (each inflate is sequential).
+            ImageSet[] sets = new ImageSet[2];
+            Parallel.forRange(2, 1, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    sets[k] = readIdx(k == 0 ? "train" : "test", directory, IDX_FILES.get(2 * k),
+                            IDX_FILES.get(2 * k + 1), verifyChecksums);
+                }
+            });
+            return new FashionMnist(sets[0], sets[1], directory);
         }
         ImageSet train = FashionMnistCsv.read(directory.resolve(FashionMnistCsv.TRAIN_FILE), "train");
         ImageSet test = FashionMnistCsv.read(directory.resolve(FashionMnistCsv.TEST_FILE), "test");

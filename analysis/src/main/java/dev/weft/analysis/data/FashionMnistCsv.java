@@ -31,6 +31,8 @@ import org.apache.commons.csv.CSVRecord;
  * (empty) values, non-numeric values, labels outside 0-9 and pixels outside 0-255 — and the first problem is a
  * {@link DatasetFormatException} naming the file, the data row (0-based, the image index) and the line (1-based),
  * the column and what was expected. Nothing is skipped; only one empty line at the very end is tolerated.
+ * Windows line ends and a UTF-8 byte-order mark are accepted. Files above 4 MB are read in pieces cut at line
+ * ends, so a quoted field containing a line break is not supported (numeric data never has one).
  *
  * <pre>{@code
  * FashionMnistCsv.write(FashionMnist.load().train(), Path.of("fashion-mnist_train.csv"));  // IDX -> CSV
@@ -198,6 +200,14 @@ public final class FashionMnistCsv {
             return new Piece(pixels, labels, 0, 0, -1, null);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (first && end - start >= 3) {
+                // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first field.
+                ByteBuffer bom = ByteBuffer.allocate(3);
+                channel.read(bom, start);
+                if (bom.get(0) == (byte) 0xEF && bom.get(1) == (byte) 0xBB && bom.get(2) == (byte) 0xBF) {
+                    start += 3;
+                }
+            }
             channel.position(start);
             Reader reader = new InputStreamReader(new BufferedInputStream(
                     new Limited(Channels.newInputStream(channel), end - start), 1 << 16), StandardCharsets.UTF_8);
@@ -294,7 +304,8 @@ public final class FashionMnistCsv {
 
     private static void checkHeader(CSVRecord header, long line) {
         if (header.size() != COLUMNS || !header.get(0).strip().equalsIgnoreCase("label")) {
-            throw new Problem(Problem.HEADER, 0, line, header.size() + " columns starting with '" + header.get(0) + "', expected " + COLUMNS
+            throw new Problem(Problem.HEADER, 0, line, header.size() + " columns starting with '" + header.get(0)
+                    + "', expected " + COLUMNS
                             + " columns: label,pixel1,...,pixel" + PIXELS, null);
         }
     }
@@ -361,6 +372,25 @@ public final class FashionMnistCsv {
                 out.write(row, 0, at);
             }
         });
+    }
+
+    /**
+     * Converts a loaded data set to the two Kaggle files, {@value #TRAIN_FILE} and {@value #TEST_FILE}, in
+     * {@code directory} (created if needed), each written atomically. {@code FashionMnist.load(directory)} reads
+     * them back to the same tensors.
+     *
+     * <pre>{@code
+     * FashionMnistCsv.convert(FashionMnist.load(), Path.of("csv"));   // IDX -> CSV, about 133 MB + 22 MB
+     * }</pre>
+     *
+     * @return the two files written, training first
+     */
+    public static java.util.List<Path> convert(FashionMnist data, Path directory) {
+        Path train = directory.resolve(TRAIN_FILE);
+        Path test = directory.resolve(TEST_FILE);
+        write(data.train(), train);
+        write(data.test(), test);
+        return java.util.List.of(train, test);
     }
 
     private static int writeInt(byte[] row, int at, int value) {

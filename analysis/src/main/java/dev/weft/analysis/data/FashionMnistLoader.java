@@ -42,7 +42,8 @@ public final class FashionMnistLoader {
     /** Environment variable overriding the download base URL in {@link #fromSystem()}. */
     public static final String ENV_BASE_URL = "FASHION_MNIST_BASE_URL";
     /** Where the official files are published (Zalando Research). */
-    public static final URI OFFICIAL_BASE_URL = URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
+    public static final URI OFFICIAL_BASE_URL =
+            URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
     /** Where the Debian/Ubuntu package {@code dataset-fashion-mnist} installs the files. */
     public static final Path SYSTEM_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
 
@@ -197,7 +198,8 @@ public final class FashionMnistLoader {
 
     private String fixes() {
         return "Fixes (any one):\n"
-                + "  - install the package: sudo apt-get install dataset-fashion-mnist   (-> " + SYSTEM_DIRECTORY + ")\n"
+                + "  - install the package: sudo apt-get install dataset-fashion-mnist  (-> " + SYSTEM_DIRECTORY
+                + ")\n"
                 + "  - point to a directory with the four IDX files or the two Kaggle CSVs: --data DIR, or "
                 + ENV_DIR + "=DIR, or FashionMnist.load(Path)\n"
                 + "  - allow the download into " + cacheDirectory() + ": --download, or " + ENV_DOWNLOAD

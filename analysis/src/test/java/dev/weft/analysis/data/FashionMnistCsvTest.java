@@ -77,6 +77,16 @@ class FashionMnistCsvTest {
     }
 
     @Test
+    void readsWindowsLineEndsAndAByteOrderMark() throws IOException {
+        String text = "\uFEFF" + csv(true, row("2", "9"), row("7", "0")).replace("\n", "\r\n");
+
+        ImageSet set = FashionMnistCsv.read(file(text));
+
+        assertThat(set.labels()).containsExactly(2, 7);
+        assertThat(set.pixel(0, 27, 27)).isEqualTo(9);
+    }
+
+    @Test
     void rejectsARowWithTheWrongNumberOfColumns() throws IOException {
         Path file = file(csv(true, row("1", "0"), row("2", "0") + ",5"));
 

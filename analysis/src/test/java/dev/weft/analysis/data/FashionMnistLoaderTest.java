@@ -112,6 +112,21 @@ class FashionMnistLoaderTest {
         }
 
         @Test
+        void convertingIdxToTheKaggleCsvFilesGivesTheSameTensors() {
+            Fixtures.writeIdxDirectory(tmp.resolve("idx"), 20, 10);
+            FashionMnist fromIdx = loader(Map.of()).load(tmp.resolve("idx"));
+
+            List<Path> written = FashionMnistCsv.convert(fromIdx, tmp.resolve("csv"));
+            FashionMnist fromCsv = loader(Map.of()).load(tmp.resolve("csv"));
+
+            assertThat(written).containsExactly(tmp.resolve("csv/fashion-mnist_train.csv"),
+                    tmp.resolve("csv/fashion-mnist_test.csv"));
+            assertThat(fromCsv.train().labels()).isEqualTo(fromIdx.train().labels());
+            assertThat(fromCsv.test().images(0, 10).allClose(fromIdx.test().images(0, 10), 0f, 0f)).isTrue();
+            assertThat(fromCsv.train().flat(0, 20).allClose(fromIdx.train().flat(0, 20), 0f, 0f)).isTrue();
+        }
+
+        @Test
         void readsUncompressedIdxFiles() {
             Path dir = tmp.resolve("plain");
             IdxFiles.write(Fixtures.images("train", 5, 1), dir.resolve("train-images-idx3-ubyte"),
@@ -138,8 +153,8 @@ class FashionMnistLoaderTest {
 
             assertThatThrownBy(() -> loader(Map.of()).load())
                     .isInstanceOf(DatasetNotFoundException.class)
-                    .hasMessageContaining(cwd.resolve("data/fashion-mnist") + " (./data/fashion-mnist): no Fashion-MNIST"
-                            + " files (missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
+                    .hasMessageContaining(cwd.resolve("data/fashion-mnist") + " (./data/fashion-mnist): no"
+                            + " Fashion-MNIST files (missing train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz,"
                             + " t10k-labels-idx1-ubyte.gz")
                     .hasMessageContaining(home.resolve(".cache/weft/fashion-mnist") + " (user cache): does not exist")
                     .hasMessageContaining(system + " (package dataset-fashion-mnist): does not exist")
