@@ -472,7 +472,13 @@ public final class SymmetricEigen {
                     int k1 = Math.min(to, k0 + ROTATION_BLOCK);
                     for (int sweep = 0; sweep < sweeps; sweep++) {
                         int pos = start[sweep];
-                        for (int i = m[sweep] - 1; i >= l[sweep]; i--, pos++) {
+                        int low = l[sweep];
+                        int i = m[sweep] - 1;
+                        // Two rotations per pass: the row they share stays in registers.
+                        for (; i - 1 >= low; i -= 2, pos += 2) {
+                            rotateTwice(z[i - 1], z[i], z[i + 1], c[pos], s[pos], c[pos + 1], s[pos + 1], k0, k1);
+                        }
+                        if (i >= low) {
                             rotate(z[i], z[i + 1], c[pos], s[pos], k0, k1);
                         }
                     }
@@ -488,6 +494,23 @@ public final class SymmetricEigen {
             double x = zi[k];
             zi1[k] = s * x + c * h;
             zi[k] = c * x - s * h;
+        }
+    }
+
+    /**
+     * The rotation {@code (c1, s1)} of rows {@code (z1, z2)} followed by {@code (c0, s0)} of rows {@code (z0, z1)},
+     * as {@link #rotate} twice but with the intermediate {@code z1} kept in a register.
+     */
+    private static void rotateTwice(double[] z0, double[] z1, double[] z2, double c1, double s1, double c0,
+                                    double s0, int k0, int k1) {
+        for (int k = k0; k < k1; k++) {
+            double h = z2[k];
+            double x = z1[k];
+            z2[k] = s1 * x + c1 * h;
+            double y = c1 * x - s1 * h;
+            double w = z0[k];
+            z1[k] = s0 * w + c0 * y;
+            z0[k] = c0 * w - s0 * y;
         }
     }
 
