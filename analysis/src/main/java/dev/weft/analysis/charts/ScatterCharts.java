@@ -3,6 +3,7 @@ package dev.weft.analysis.charts;
 import java.awt.Color;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Paint;
 import java.awt.Shape;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
@@ -11,6 +12,8 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -46,34 +49,41 @@ public final class ScatterCharts {
         int n = Points.rows(scores, columns, labels, 2);
         List<String> names = Style.names(classNames, Points.classes(labels));
         int[] chosen = Points.subsample(n, maxPoints, seed);
-        XYSeries[] perClass = new XYSeries[names.size()];
-        for (int c = 0; c < perClass.length; c++) {
-            perClass[c] = new XYSeries(names.get(c), false, true);
+        // One series holding the points in random order, each painted in its class colour, so that no class
+        // is always drawn on top (a series per class would draw class 9 over everything else).
+        XYSeries points = new XYSeries("points", false, true);
+        int[] pointClass = new int[chosen.length];
+        for (int p = 0; p < chosen.length; p++) {
+            int i = chosen[p];
+            points.add(scores[i * columns], scores[i * columns + 1]);
+            pointClass[p] = labels[i];
         }
-        for (int i : chosen) {
-            perClass[labels[i]].add(scores[i * columns], scores[i * columns + 1]);
-        }
-        XYSeriesCollection data = new XYSeriesCollection();
-        for (XYSeries s : perClass) {
-            data.addSeries(s);
+        Color[] colours = new Color[names.size()];
+        for (int c = 0; c < colours.length; c++) {
+            colours[c] = ClassPalette.color(c, 170);
         }
         NumberAxis x = new NumberAxis("PC1");
         NumberAxis y = new NumberAxis("PC2");
         x.setAutoRangeIncludesZero(false);
         y.setAutoRangeIncludesZero(false);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
-        XYPlot plot = new XYPlot(data, x, y, renderer);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true) {
+            @Override
+            public Paint getItemPaint(int series, int item) {
+                return colours[pointClass[item]];
+            }
+        };
+        XYPlot plot = new XYPlot(new XYSeriesCollection(points), x, y, renderer);
         String title = "PCA: first two principal components"
                 + (chosen.length < n ? " (" + chosen.length + " of " + n + " points)" : "");
         JFreeChart chart = Style.apply(new JFreeChart(title, Style.TITLE, plot, true));
         double r = chosen.length > 5000 ? 1.6 : 2.2;
-        Shape dot = new Ellipse2D.Double(-r, -r, 2 * r, 2 * r);
+        renderer.setSeriesShape(0, new Ellipse2D.Double(-r, -r, 2 * r, 2 * r));
+        LegendItemCollection legend = new LegendItemCollection();
         Shape legendDot = new Ellipse2D.Double(-5, -5, 10, 10);
-        for (int c = 0; c < perClass.length; c++) {
-            renderer.setSeriesPaint(c, ClassPalette.color(c, 170));
-            renderer.setSeriesShape(c, dot);
-            renderer.setLegendShape(c, legendDot);
+        for (int c = 0; c < names.size(); c++) {
+            legend.add(new LegendItem(names.get(c), null, null, null, legendDot, ClassPalette.color(c)));
         }
+        plot.setFixedLegendItems(legend);
         return Style.of(chart);
     }
 
@@ -176,6 +186,10 @@ public final class ScatterCharts {
                 if (row == k - 1) {
                     for (double t : Points.niceTicks(lo[col], hi[col], cell > 150 ? 4 : 2)) {
                         double sx = px + (t - lo[col]) / (hi[col] - lo[col]) * cell;
+                        double half = tick.stringWidth(Points.tickLabel(t)) / 2.0;
+                        if (sx - half < px || sx + half > px + cell) {
+                            continue;   // would run into the neighbouring panel's labels
+                        }
                         g.drawLine((int) sx, (int) (py + cell), (int) sx, (int) (py + cell + 3));
                         Style.centred(g, Points.tickLabel(t), sx, py + cell + 4 + tick.getAscent());
                     }
@@ -189,6 +203,9 @@ public final class ScatterCharts {
                         for (double t : Points.niceTicks(lo[row], hi[row], cell > 150 ? 4 : 2)) {
                             double sy = py + cell - (t - lo[row]) / (hi[row] - lo[row]) * cell;
                             String label = Points.tickLabel(t);
+                            if (sy - tick.getAscent() / 2.0 < py || sy + tick.getAscent() / 2.0 > py + cell) {
+                                continue;
+                            }
                             g.drawLine((int) px - 3, (int) sy, (int) px, (int) sy);
                             g.drawString(label, (float) (px - 5 - tick.stringWidth(label)),
                                     (float) (sy + tick.getAscent() / 2.0 - 1));

@@ -104,8 +104,8 @@ final class Style {
     }
 
     /**
-     * Draws a one-row legend of class colours (a filled square then the class name) centred in the band
-     * {@code [x, x + width]} with its text baseline at {@code baseline}; wraps to further rows if needed.
+     * Draws a legend of class colours (a filled square then the class name), rows centred in the band
+     * {@code [x, x + width]} starting at {@code top}; wraps to further rows when the names do not fit one.
      *
      * @return the height used
      */
