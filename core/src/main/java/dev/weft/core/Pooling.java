@@ -3,8 +3,20 @@ package dev.weft.core;
 /**
  * Max pooling over NCHW tensors: each {@code pool x pool} window (moved by {@code stride}, no padding) is reduced
  * to its maximum; the flat index of the winner is kept so the backward pass can route the gradient to it.
+ *
+ * <p>Both passes are parallel over planes (one {@code (n, c)} image each): a plane's outputs, and in the backward
+ * pass its input gradient, belong to one thread, so results do not depend on the thread count.
+ *
+ * <pre>{@code
+ * int[] winners = new int[output.size()];
+ * Pooling.maxForward(input, 2, 2, output, winners);   // [n, c, 26, 26] -> [n, c, 13, 13]
+ * Pooling.maxBackward(dOutput, winners, dInput);
+ * }</pre>
  */
 public final class Pooling {
+    /** Output elements per unit of parallel work (whole planes are handed out). */
+    private static final int GRAIN_ELEMENTS = 4096;
+
     private Pooling() {
     }
 
@@ -28,41 +40,66 @@ public final class Pooling {
         int outH = outputSize(height, pool, stride);
         int outW = outputSize(width, pool, stride);
         output.requireShape("max pooling output", input.dim(0), input.dim(1), outH, outW);
+        if (argmax != null && argmax.length < output.size()) {
+            throw new IllegalArgumentException("argmax holds " + argmax.length + " indices, the output has "
+                    + output.size() + " elements");
+        }
         float[] in = input.data();
         float[] out = output.data();
-        for (int p = 0; p < planes; p++) {
-            int inBase = p * height * width;
-            int outBase = p * outH * outW;
-            for (int y = 0; y < outH; y++) {
-                for (int x = 0; x < outW; x++) {
-                    int best = inBase + y * stride * width + x * stride;
-                    float bestValue = in[input.offset() + best];
-                    for (int i = 0; i < pool; i++) {
-                        for (int j = 0; j < pool; j++) {
-                            int idx = inBase + (y * stride + i) * width + x * stride + j;
-                            float v = in[input.offset() + idx];
-                            if (v > bestValue) {
-                                bestValue = v;
-                                best = idx;
+        int inOffset = input.offset();
+        int outOffset = output.offset();
+        int grain = Math.max(1, GRAIN_ELEMENTS / (outH * outW));
+        Parallel.forRange(planes, grain, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int inBase = p * height * width;
+                int outBase = p * outH * outW;
+                for (int y = 0; y < outH; y++) {
+                    for (int x = 0; x < outW; x++) {
+                        int corner = inBase + y * stride * width + x * stride;
+                        int best = corner;
+                        float bestValue = in[inOffset + corner];
+                        for (int i = 0; i < pool; i++) {
+                            int row = inOffset + corner + i * width;
+                            for (int j = 0; j < pool; j++) {
+                                float v = in[row + j];
+                                if (v > bestValue) {
+                                    bestValue = v;
+                                    best = corner + i * width + j;
+                                }
                             }
                         }
-                    }
-                    out[output.offset() + outBase + y * outW + x] = bestValue;
-                    if (argmax != null) {
-                        argmax[outBase + y * outW + x] = best;
+                        out[outOffset + outBase + y * outW + x] = bestValue;
+                        if (argmax != null) {
+                            argmax[outBase + y * outW + x] = best;
+                        }
                     }
                 }
             }
-        }
+        });
     }
 
-    /** {@code dInput} is overwritten: zero everywhere but at each window's winner, which gets its dOutput. */
+    /**
+     * {@code dInput} is overwritten: zero everywhere but at each window's winner, which gets its dOutput (summed
+     * when overlapping windows share a winner). {@code argmax} is the one filled by {@link #maxForward}.
+     */
     public static void maxBackward(Tensor dOutput, int[] argmax, Tensor dInput) {
-        dInput.fill(0f);
+        int planes = dInput.dim(0) * dInput.dim(1);
+        int planeIn = dInput.dim(2) * dInput.dim(3);
+        int planeOut = dOutput.size() / planes;
+        if (dOutput.size() != planes * planeOut || dOutput.dim(0) * dOutput.dim(1) != planes) {
+            throw new IllegalArgumentException("max pooling gradient " + java.util.Arrays.toString(dOutput.shape())
+                    + " does not match input gradient " + java.util.Arrays.toString(dInput.shape()));
+        }
         float[] dOut = dOutput.data();
         float[] dIn = dInput.data();
-        for (int i = 0; i < dOutput.size(); i++) {
-            dIn[dInput.offset() + argmax[i]] += dOut[dOutput.offset() + i];
-        }
+        int dOutOffset = dOutput.offset();
+        int dInOffset = dInput.offset();
+        int grain = Math.max(1, GRAIN_ELEMENTS / planeIn);
+        Parallel.forRange(planes, grain, (from, to) -> {
+            java.util.Arrays.fill(dIn, dInOffset + from * planeIn, dInOffset + to * planeIn, 0f);
+            for (int i = from * planeOut; i < to * planeOut; i++) {
+                dIn[dInOffset + argmax[i]] += dOut[dOutOffset + i];
+            }
+        });
     }
 }

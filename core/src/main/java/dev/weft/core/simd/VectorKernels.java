@@ -30,7 +30,10 @@ public final class VectorKernels implements Kernels {
     /** Lanes per vector. */
     private static final int L = S.length();
 
-    /** Micro-tile rows (values of A broadcast per step). */
+    /**
+     * Micro-tile rows (values of A broadcast per step). 8 rows x 2 vectors keep 16 accumulators, 2 B vectors and 8
+     * broadcasts in 26 of AVX-512's 32 registers; 12 x 2 or 8 x 3 made C2 spill (measured slower).
+     */
     static final int MR = 8;
     /** Micro-tile columns: 2 vectors. */
     static final int NR = 2 * L;
@@ -41,7 +44,7 @@ public final class VectorKernels implements Kernels {
     /** Columns of B packed at once (a multiple of NR): the {@code KC x NC} block is sized for the outer caches. */
     static final int NC = 4096;
 
-    /** Per-thread packing buffers and edge tile, grown on demand (no allocation per call in steady state). */
+    /** Per-thread packing buffers and edge tile, allocated once per thread (no allocation per call). */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
             new float[MC * KC], new float[KC * NC], new float[MR * NR]});
 
@@ -219,7 +222,7 @@ public final class VectorKernels implements Kernels {
      * 16 FMA accumulators held in registers. {@code ap} holds 8 values of a column of A per step, {@code bp}
      * 2L values of a row of B per step (see the packing routines).
      */
-    static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -266,17 +269,6 @@ public final class VectorKernels implements Kernels {
         FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
         FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
         FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
-    }
-
-    private static void addInto(float[] c, int ci, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(S, c, ci).add(v0).intoArray(c, ci);
-        FloatVector.fromArray(S, c, ci + L).add(v1).intoArray(c, ci + L);
-    }
-
-    private static void addInto(float[] c, int ci, FloatVector v0, FloatVector v1, FloatVector v2) {
-        FloatVector.fromArray(S, c, ci).add(v0).intoArray(c, ci);
-        FloatVector.fromArray(S, c, ci + L).add(v1).intoArray(c, ci + L);
-        FloatVector.fromArray(S, c, ci + 2 * L).add(v2).intoArray(c, ci + 2 * L);
     }
 
     // ---------------------------------------------------------------------------------- element-wise
