@@ -3,7 +3,6 @@ package dev.weft.examples;
 import dev.weft.analysis.data.FashionMnist;
 import dev.weft.analysis.data.FashionMnistCsv;
 import dev.weft.analysis.data.FashionMnistLoader;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,15 +52,9 @@ final class Convert {
         }
         long t0 = System.nanoTime();
         FashionMnist mnist = data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
-        try {
-            Files.createDirectories(target);
-        } catch (IOException e) {
-            throw new UsageException("Cannot create the folder " + target + ": " + e.getMessage(), e);
-        }
-        Path trainCsv = target.resolve(FashionMnistCsv.TRAIN_FILE);
-        Path testCsv = target.resolve(FashionMnistCsv.TEST_FILE);
-        FashionMnistCsv.write(mnist.train(), trainCsv);
-        FashionMnistCsv.write(mnist.test(), testCsv);
+        List<Path> written = FashionMnistCsv.convert(mnist, target);
+        Path trainCsv = written.get(0);
+        Path testCsv = written.get(1);
         out.printf(Locale.ROOT, "Wrote %,d training images to %s and %,d test images to %s in %.1f s.%n",
                 mnist.train().size(), trainCsv, mnist.test().size(), testCsv, (System.nanoTime() - t0) / 1e9);
         return Main.OK;

@@ -3,35 +3,25 @@ package dev.weft.examples;
 import dev.weft.analysis.data.ImageSet;
 
 /**
- * The few exploratory statistics the study reads straight from the raw bytes of an {@link ImageSet}: intensity
- * histograms, one pixel's values over all images, and the mean image of each class.
+ * Small helpers around the analysis module's {@code ImageStatistics} for the EDA stage: the raw bytes of a whole
+ * image set, folding 256 exact bins into fewer, and distances between images.
  */
 final class Eda {
 
     private Eda() {
     }
 
-    /** Counts of each raw intensity 0..255 over all pixels of all images. */
-    static long[] intensityCounts(ImageSet set) {
-        long[] counts = new long[256];
+    /** The raw pixels (0-255, row-major) of every image, one image after another. */
+    static byte[] bytes(ImageSet set) {
+        int n = set.rows() * set.cols();
+        byte[] all = new byte[set.size() * n];
         for (int i = 0; i < set.size(); i++) {
-            for (byte b : set.pixels(i)) {
-                counts[b & 0xFF]++;
-            }
+            System.arraycopy(set.pixels(i), 0, all, i * n, n);
         }
-        return counts;
+        return all;
     }
 
-    /** Counts of each raw intensity 0..255 in one image. */
-    static long[] intensityCounts(byte[] image) {
-        long[] counts = new long[256];
-        for (byte b : image) {
-            counts[b & 0xFF]++;
-        }
-        return counts;
-    }
-
-    /** Counts folded into {@code bins} equal bins over [0, 1]. */
+    /** Exact counts of the 256 intensities folded into {@code bins} equal bins over [0, 1]. */
     static long[] bin(long[] counts256, int bins) {
         long[] out = new long[bins];
         for (int v = 0; v < 256; v++) {
@@ -40,36 +30,13 @@ final class Eda {
         return out;
     }
 
-    /** The value in [0, 1] of pixel {@code pixel} (row-major index) in every image. */
-    static double[] pixelValues(ImageSet set, int pixel) {
-        double[] values = new double[set.size()];
-        for (int i = 0; i < set.size(); i++) {
-            values[i] = set.pixel(i, pixel / set.cols(), pixel % set.cols()) / 255.0;
+    /** The values as doubles. */
+    static double[] toDouble(float[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
         }
-        return values;
-    }
-
-    /** The mean image of each class, values in [0, 1]: {@code [class][pixel]}. */
-    static float[][] classMeans(ImageSet set) {
-        int pixels = set.rows() * set.cols();
-        double[][] sums = new double[set.numClasses()][pixels];
-        int[] counts = new int[set.numClasses()];
-        for (int i = 0; i < set.size(); i++) {
-            int label = set.label(i);
-            counts[label]++;
-            byte[] image = set.pixels(i);
-            double[] sum = sums[label];
-            for (int p = 0; p < pixels; p++) {
-                sum[p] += image[p] & 0xFF;
-            }
-        }
-        float[][] means = new float[set.numClasses()][pixels];
-        for (int c = 0; c < means.length; c++) {
-            for (int p = 0; p < pixels; p++) {
-                means[c][p] = counts[c] == 0 ? 0f : (float) (sums[c][p] / counts[c] / 255.0);
-            }
-        }
-        return means;
+        return out;
     }
 
     /** Euclidean distance between two images. */

@@ -17,6 +17,7 @@ import dev.weft.analysis.inspect.LayerImportance;
 import dev.weft.analysis.inspect.PermutationImportance;
 import dev.weft.analysis.pca.Covariance;
 import dev.weft.analysis.pca.Pca;
+import dev.weft.analysis.stats.ImageStatistics;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
@@ -206,7 +207,8 @@ final class Study {
                         : String.format(Locale.ROOT, "The classes are nearly balanced: from %s images (%s) to %s (%s).",
                         fmt(counts[least]), NAMES.get(least), fmt(counts[most]), NAMES.get(most)));
 
-        long[] intensities = Eda.intensityCounts(train);
+        byte[] pixels = Eda.bytes(train);
+        long[] intensities = ImageStatistics.intensityHistogram(pixels).counts();
         long all = Arrays.stream(intensities).sum();
         long bright = 0;
         for (int v = 204; v < 256; v++) {
@@ -228,7 +230,7 @@ final class Study {
         double[] means = new double[chosen.length];
         for (int i = 0; i < chosen.length; i++) {
             names.add("pixel " + chosen[i] + " (row " + chosen[i] / 28 + ", col " + chosen[i] % 28 + ")");
-            samples[i] = Eda.pixelValues(train, chosen[i]);
+            samples[i] = Eda.toDouble(ImageStatistics.pixelValues(pixels, 784, chosen[i]));
             means[i] = Eda.mean(samples[i]);
             zeroShare[i] = Arrays.stream(samples[i]).filter(v -> v == 0).count() / (double) samples[i].length;
             densest = means[i] > means[densest] ? i : densest;
@@ -241,8 +243,7 @@ final class Study {
                         chosen[densest] % 28, means[densest], chosen[emptiest], percent(zeroShare[emptiest])));
 
         int boot = firstOfClass(train, 9);
-        byte[] bootPixels = train.pixels(boot);
-        long[] bootCounts = Eda.intensityCounts(bootPixels);
+        long[] bootCounts = ImageStatistics.imageHistogram(pixels, 784, boot).counts();
         long dark = 0;
         long light = 0;
         for (int v = 0; v < 256; v++) {
@@ -256,7 +257,7 @@ final class Study {
                         + "and %d bright (0.8 or more): the two peaks of a light object on a black background.",
                         boot, article(NAMES.get(train.label(boot))), dark, light));
 
-        float[][] classMeans = Eda.classMeans(train);
+        float[][] classMeans = ImageStatistics.meanImages(pixels, 784, train.labels(), NAMES.size());
         int closeA = 0;
         int closeB = 1;
         int farA = 0;
