@@ -19,6 +19,9 @@ import java.util.Locale;
 public record StudyOptions(Path out, Path data, int epochs, int limit, long seed, int threads, List<String> models,
                            boolean help) {
 
+    /** The smallest {@code --limit}: ten images per class in the validation split. */
+    public static final int MIN_LIMIT = 1000;
+
     /** The help text of the {@code study} command. */
     public static final String HELP = """
             Usage: weft [study] [options]
@@ -63,7 +66,13 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                 case "--out" -> out = Path.of(args.value(name));
                 case "--data" -> data = Path.of(args.value(name));
                 case "--epochs" -> epochs = args.positive(name, 1_000);
-                case "--limit" -> limit = args.positive(name, Integer.MAX_VALUE);
+                case "--limit" -> {
+                    limit = args.positive(name, Integer.MAX_VALUE);
+                    if (limit < MIN_LIMIT) {
+                        throw new UsageException("--limit " + limit + " leaves too few images to train and validate "
+                                + "on; use at least " + MIN_LIMIT + ", e.g. --limit 2000 for a quick look.");
+                    }
+                }
                 case "--threads" -> threads = args.positive(name, 1_024);
                 case "--seed" -> {
                     String value = args.value(name);

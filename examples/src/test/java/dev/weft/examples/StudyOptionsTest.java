@@ -58,6 +58,12 @@ class StudyOptionsTest {
     }
 
     @Test
+    void rejectsALimitTooSmallToTrainOn() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--limit", "50")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("at least 1000");
+    }
+
+    @Test
     void rejectsAnUnknownModel() {
         assertThatThrownBy(() -> StudyOptions.parse(List.of("--model", "resnet")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("seed, weft or both");
