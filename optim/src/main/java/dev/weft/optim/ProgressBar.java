@@ -1,5 +1,6 @@
 package dev.weft.optim;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.Locale;
@@ -32,15 +33,18 @@ final class ProgressBar {
      * code targets Java 17) tells the truth.
      */
     static boolean stdoutIsTerminal() {
-        Object console = System.console();
+        Console console = System.console();
         if (console == null) {
             return false;
         }
         try {
-            Method isTerminal = console.getClass().getMethod("isTerminal");
+            // Looked up on java.io.Console, not on the (non-exported) implementation class.
+            Method isTerminal = Console.class.getMethod("isTerminal");
             return (Boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;   // JDK 17-21: a console exists only for a terminal
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return true;
+            return false;
         }
     }
 
