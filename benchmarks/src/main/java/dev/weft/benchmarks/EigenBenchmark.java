@@ -47,7 +47,8 @@ public class EigenBenchmark {
     @Param({"784"})
     public int n;
 
-    @Param({"2"})
+    /** Threads for Weft's solver and the covariance (EJML is single-threaded). */
+    @Param({"1", "2"})
     public int threads;
 
     private double[] a;

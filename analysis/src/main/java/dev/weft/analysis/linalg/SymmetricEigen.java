@@ -59,6 +59,11 @@ public final class SymmetricEigen {
      * (784 x 256 doubles = 1.6 MB) stays in the L2/L3 caches while every rotation sweeps over it.
      */
     private static final int ROTATION_BLOCK = 256;
+    /**
+     * Below this many columns a step runs on the calling thread: the work (~6·len² flops) no longer pays for a
+     * fork and join, and on a busy machine every join can cost a scheduler time slice.
+     */
+    private static final int PARALLEL_COLUMNS = 128;
     /** Relative asymmetry tolerated in the input. */
     private static final double SYMMETRY_TOLERANCE = 1e-10;
 
@@ -212,7 +217,7 @@ public final class SymmetricEigen {
         tau[0] = reflector(a[0], 0, n, v, e);
         if (tau[0] != 0) {
             double t = tau[0];
-            Parallel.forRange(n - 1, 8, (from, to) -> {
+            forColumns(n - 1, (from, to) -> {
                 int j0 = 1 + from;
                 int j1 = 1 + to;
                 for (int i = 1; i < n; i++) {
@@ -234,7 +239,7 @@ public final class SymmetricEigen {
                     double t1 = tau[k + 1];
                     if (t1 != 0) {
                         Arrays.fill(p, 0);
-                        Parallel.forRange(n - lo - 1, 8, (from, to) -> {
+                        forColumns(n - lo - 1, (from, to) -> {
                             int j0 = lo + 1 + from;
                             int j1 = lo + 1 + to;
                             for (int i = lo + 1; i < n; i++) {
@@ -263,7 +268,7 @@ public final class SymmetricEigen {
             }
             // Rows lo+1..n-1, columns lo+1..n-1: A22 -= v w^T + w v^T, and p' = t1 * sum_i v'_i A[i][.].
             // Column lo of these rows is never read again (row lo holds it), so it is not updated.
-            Parallel.forRange(n - lo - 1, 8, (from, to) -> {
+            forColumns(n - lo - 1, (from, to) -> {
                 int j0 = lo + 1 + from;
                 int j1 = lo + 1 + to;
                 for (int j = j0; j < j1; j++) {
@@ -285,6 +290,15 @@ public final class SymmetricEigen {
             }
         }
         finishTridiagonal(a, n, d, e);
+    }
+
+    /** Runs {@code body} over column range {@code [0, len)}, split between threads when it is wide enough. */
+    private static void forColumns(int len, Parallel.RangeBody body) {
+        if (len < PARALLEL_COLUMNS) {
+            body.run(0, len);
+        } else {
+            Parallel.forRange(len, 8, body);
+        }
     }
 
     /** The last 2x2 block needs no reflector. */
@@ -393,7 +407,7 @@ public final class SymmetricEigen {
             }
         }
         double c = cross;
-        Parallel.forRange(n - lo, 8, (from, to) -> {
+        forColumns(n - lo, (from, to) -> {
             int j0 = lo + from;
             int j1 = lo + to;
             for (int j = j0; j < j1; j++) {
