@@ -58,6 +58,21 @@ public class Conv2dBenchmark {
         public double gflop;
     }
 
+    /**
+     * CPU time of the benchmark thread (milliseconds) and GFLOP done, summed per iteration. On a shared, loaded
+     * machine {@code cpuGflop / (cpuMs / 1000)} is the rate while this thread actually ran; it is meaningful for
+     * {@code threads = 1} only (the pool's workers are not counted).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        public double cpuMs;
+        public double cpuGflop;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     @Setup(Level.Trial)
     public void setUp() {
         Parallel.setThreads(threads);
@@ -78,16 +93,22 @@ public class Conv2dBenchmark {
     }
 
     @Benchmark
-    public void forward(Flops flops, Blackhole bh) {
+    public void forward(Flops flops, CpuTime cpu, Blackhole bh) {
+        long start = THREADS.getCurrentThreadCpuTime();
         convolution.forward(input, weights, bias, output);
+        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
         flops.gflop += 1e-9 * geometry.forwardFlops();
+        cpu.cpuGflop += 1e-9 * geometry.forwardFlops();
         bh.consume(output);
     }
 
     @Benchmark
-    public void backward(Flops flops, Blackhole bh) {
+    public void backward(Flops flops, CpuTime cpu, Blackhole bh) {
+        long start = THREADS.getCurrentThreadCpuTime();
         convolution.backward(input, weights, dOutput, dInput, dWeights, dBias);
+        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
         flops.gflop += 2e-9 * geometry.forwardFlops();
+        cpu.cpuGflop += 2e-9 * geometry.forwardFlops();
         bh.consume(dInput);
     }
 }

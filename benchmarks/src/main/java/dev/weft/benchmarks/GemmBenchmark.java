@@ -54,6 +54,21 @@ public class GemmBenchmark {
         public double gflop;
     }
 
+    /**
+     * CPU time of the benchmark thread (milliseconds) and GFLOP done, summed per iteration. On a shared, loaded
+     * machine {@code cpuGflop / (cpuMs / 1000)} is the rate while this thread actually ran; it is meaningful for
+     * {@code threads = 1} only (the pool's workers are not counted).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuTime {
+        public double cpuMs;
+        public double cpuGflop;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
     @Setup(Level.Trial)
     public void setUp() {
         Parallel.setThreads(threads);
@@ -64,9 +79,12 @@ public class GemmBenchmark {
     }
 
     @Benchmark
-    public void sgemm(Flops flops, Blackhole bh) {
+    public void sgemm(Flops flops, CpuTime cpu, Blackhole bh) {
+        long start = THREADS.getCurrentThreadCpuTime();
         Gemm.sgemm(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
         flops.gflop += 2e-9 * size * size * size;
+        cpu.cpuGflop += 2e-9 * size * size * size;
         bh.consume(c);
     }
 }

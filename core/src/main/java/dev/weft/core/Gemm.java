@@ -18,10 +18,13 @@ import dev.weft.core.simd.Kernels;
 public final class Gemm {
     /** Below this many flops one thread is faster than waking the pool. */
     private static final long PARALLEL_FLOPS = 1L << 20;
-    /** Rows per unit of work: a multiple of every micro-tile height, so threads split between tiles. */
-    private static final int ROW_GRAIN = 48;
-    /** Columns per unit of work when splitting over columns: a multiple of the micro-tile widths. */
-    private static final int COLUMN_GRAIN = 64;
+    /**
+     * Rows per unit of work: a multiple of the micro-tile height (8), so threads split between tiles, and small
+     * enough that a 2-way split of the seed CNN's 32, 64 or 128 output channels is even.
+     */
+    private static final int ROW_GRAIN = 16;
+    /** Columns per unit of work when splitting over columns: a multiple of the micro-tile width (32). */
+    private static final int COLUMN_GRAIN = 32;
 
     private Gemm() {
     }
