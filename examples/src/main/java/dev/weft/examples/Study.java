@@ -461,8 +461,10 @@ final class Study {
                         gap(trainAccuracy[trainAccuracy.length - 1], validation[validation.length - 1]),
                         Math.round((double) split.train().size() * history.size() / seconds),
                         Stages.duration(seconds)));
+        report.html("<ul>");
         report.link(recipe.name() + ".weft", "the trained " + recipe.name() + " model (./weft predict --model "
                 + recipe.name() + ".weft image.png)");
+        report.html("</ul>");
     }
 
     // -------------------------------------------------------------------------------------- evaluation
