@@ -6,25 +6,26 @@ import java.util.Arrays;
 /**
  * Forward and backward passes of one 2-D convolution with a fixed {@link ConvGeometry}, as im2col + SGEMM.
  *
- * <p>With {@code K = inChannels * kernelHeight * kernelWidth} and {@code P = outHeight * outWidth}, the whole batch
- * is unfolded into one matrix {@code cols [K, batch * P]} (column {@code n * P + p} holds the receptive field of
- * output pixel {@code p} of item {@code n}, zeros where it overhangs the padding). Then, with the weights seen as
- * {@code W [outChannels, K]} and the output gradient gathered as {@code dY [outChannels, batch * P]}:
+ * <p>With {@code K = inChannels * kernelHeight * kernelWidth} and {@code P = outHeight * outWidth}, the batch is
+ * cut into fixed groups of {@code G} items, and each group is unfolded into {@code cols [K, G * P]} (column
+ * {@code m * P + p} holds the receptive field of output pixel {@code p} of the group's item {@code m}, zeros where
+ * it overhangs the padding). With the weights seen as {@code W [outChannels, K]} and the group's output gradient
+ * gathered as {@code dY [outChannels, G * P]}:
  * <pre>
  *   forward:   Y  = W · cols + b        (then scattered back to NCHW)
- *   backward:  dW += dY · colsᵀ        dCols = Wᵀ · dY, then col2im: dInput = sum of the overlapping windows
- *              db += sum over batch and pixels of dY
+ *   backward:  dW_group = dY · colsᵀ   dW += sum of dW_group over groups, in group order
+ *              dCols = Wᵀ · dY, then col2im: dInput = sum of the overlapping windows
+ *              db += sum over batch and pixels of dY (per group, then in group order)
  * </pre>
- * One product over the whole batch keeps the GEMM large even for the small late layers (a 5x5 image gives
- * {@code P = 9}, too narrow for a micro-tile alone). Each product runs through {@link Gemm#sgemm}, parallel over
- * blocks of its output with every element's reduction in a fixed order; im2col, col2im and the NCHW scatter are
- * parallel over batch items, each item writing only its own data. Hence results are bit-identical whatever the
- * thread count, and the batch sum of {@code dW} runs in item order inside the GEMM's {@code k} loop.
+ * {@code G} is chosen from the geometry alone (never from the thread count) so that {@code cols} stays around
+ * 1 MiB (L2-resident) while the product stays wide enough for the GEMM's 32-column micro-tiles even for the small
+ * late layers (a 5x5 image gives {@code P = 9}, too narrow alone). Groups run in parallel, each thread with its
+ * own scratch; every group's arithmetic is fixed and the group partials are combined in group order, so results
+ * are bit-identical whatever the thread count.
  *
- * <p>An instance owns its scratch buffers ({@code cols}, the gathered {@code dY}/{@code Y}, {@code dCols}) and
- * reuses them from call to call, so it is not thread-safe: use one instance per thread (or per layer in
- * training). Tensors are NCHW; weights {@code [outChannels, inChannels, kernelHeight, kernelWidth]}; bias
- * {@code [outChannels]} or {@code null}.
+ * <p>An instance reuses its scratch (per pool thread, and the per-group partial gradients) from call to call, so
+ * it is not thread-safe: use one instance per thread (or per layer in training). Tensors are NCHW; weights
+ * {@code [outChannels, inChannels, kernelHeight, kernelWidth]}; bias {@code [outChannels]} or {@code null}.
  *
  * <pre>{@code
  * ConvGeometry g = ConvGeometry.of(64, 1, 28, 28, 32, 3, 3, 1, ConvGeometry.Padding.VALID);
@@ -34,29 +35,52 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class Convolution {
+    /** Target size of one group's {@code cols} in floats (1 MiB): fits L2 beside the packed GEMM panels. */
+    private static final int COLS_BUDGET = 1 << 18;
+    /** A group should give the GEMM at least this many columns. */
+    private static final int MIN_COLUMNS = 128;
+    /** From this many output pixels per image on, groups are single images, multiplied straight into NCHW. */
+    private static final int DIRECT_PIXELS = 256;
+
     private final ConvGeometry g;
     /** {@code inChannels * kernelHeight * kernelWidth}: rows of {@code cols}. */
     private final int k;
     /** {@code outHeight * outWidth}: output pixels per item. */
     private final int pixels;
-    /** {@code batch * pixels}: columns of {@code cols}. */
-    private final int columns;
-    private float[] cols;
-    /** {@code [outChannels, batch * pixels]}: the forward's product, or the gathered output gradient. */
-    private float[] channelMajor;
-    private float[] dCols;
+    /** Items per group. */
+    private final int group;
+    private final int groups;
+    /** Per-thread {@code cols [K, G*P]}, channel-major {@code Y}/{@code dY [out, G*P]} and {@code dCols}. */
+    private final ThreadLocal<float[][]> scratch;
+    /** Per-group partial weight and bias gradients, combined in group order. */
+    private float[] partialWeights;
+    private float[] partialBias;
 
     /** A convolution of the given geometry; scratch is allocated on first use and then reused. */
     public Convolution(ConvGeometry geometry) {
         this.g = geometry;
         this.k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
-        this.columns = g.batch() * pixels;
+        int byBudget = Math.max(1, COLS_BUDGET / (k * pixels));
+        int byWidth = Math.max(1, (MIN_COLUMNS + pixels - 1) / pixels);
+        // At least 2 groups for a batch of 2 or more, so that both cores have work. An image with many output
+        // pixels is wide enough alone: then the product is written straight into the NCHW output (no scatter).
+        this.group = pixels >= DIRECT_PIXELS ? 1
+                : Math.min(Math.max(byBudget, byWidth), Math.max(1, g.batch() / 2));
+        this.groups = (g.batch() + group - 1) / group;
+        int columns = group * pixels;
+        this.scratch = ThreadLocal.withInitial(() -> new float[][] {
+            new float[k * columns], new float[g.outChannels() * columns], null});
     }
 
     /** The geometry this convolution was built for. */
     public ConvGeometry geometry() {
         return g;
+    }
+
+    /** Items per group (fixed by the geometry): for tests and reports. */
+    int groupSize() {
+        return group;
     }
 
     /**
@@ -65,23 +89,42 @@ public final class Convolution {
      */
     public void forward(Tensor input, Tensor weights, Tensor bias, Tensor output) {
         checkSizes(input, weights, output);
-        im2col(input);
-        if (channelMajor == null) {
-            channelMajor = new float[g.outChannels() * columns];
-        }
         int outChannels = g.outChannels();
-        Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
-                cols, 0, columns, 0f, channelMajor, 0, columns);
-        float[] out = output.data();
-        int outOffset = output.offset();
-        Parallel.forRange(g.batch(), 1, (from, to) -> {
-            for (int n = from; n < to; n++) {
-                for (int o = 0; o < outChannels; o++) {
-                    float b = bias == null ? 0f : bias.data()[bias.offset() + o];
-                    int src = o * columns + n * pixels;
-                    int dst = outOffset + (n * outChannels + o) * pixels;
-                    for (int p = 0; p < pixels; p++) {
-                        out[dst + p] = channelMajor[src + p] + b;
+        Parallel.forRange(groups, 1, (from, to) -> {
+            float[][] s = scratch.get();
+            float[] cols = s[0];
+            float[] y = s[1];
+            for (int q = from; q < to; q++) {
+                int first = q * group;
+                int items = Math.min(group, g.batch() - first);
+                int columns = items * pixels;
+                im2col(input, first, items, cols);
+                float[] out = output.data();
+                if (group == 1) {
+                    // One image: Y [outChannels, pixels] is exactly its NCHW output block.
+                    int base = output.offset() + first * outChannels * pixels;
+                    Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
+                            cols, 0, columns, 0f, out, base, columns);
+                    if (bias != null) {
+                        for (int o = 0; o < outChannels; o++) {
+                            float b = bias.data()[bias.offset() + o];
+                            for (int p = base + o * pixels, end = p + pixels; p < end; p++) {
+                                out[p] += b;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
+                        cols, 0, columns, 0f, y, 0, columns);
+                for (int m = 0; m < items; m++) {
+                    for (int o = 0; o < outChannels; o++) {
+                        float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+                        int src = o * columns + m * pixels;
+                        int dst = output.offset() + ((first + m) * outChannels + o) * pixels;
+                        for (int p = 0; p < pixels; p++) {
+                            out[dst + p] = y[src + p] + b;
+                        }
                     }
                 }
             }
@@ -98,62 +141,79 @@ public final class Convolution {
             throw new IllegalArgumentException("convolution " + g + " needs dWeights of " + g.weightSize()
                     + " elements, got " + Arrays.toString(dWeights.shape()));
         }
-        int outChannels = g.outChannels();
-        if (channelMajor == null) {
-            channelMajor = new float[outChannels * columns];
+        if (dInput != null && dInput.size() != g.inputSize()) {
+            throw new IllegalArgumentException("convolution " + g + " needs dInput of " + g.inputSize()
+                    + " elements, got " + Arrays.toString(dInput.shape()));
         }
-        // dY [outChannels, batch * pixels], gathered from NCHW.
-        float[] dOut = dOutput.data();
-        int dOutOffset = dOutput.offset();
-        Parallel.forRange(g.batch(), 1, (from, to) -> {
-            for (int n = from; n < to; n++) {
+        int outChannels = g.outChannels();
+        int weightSize = g.weightSize();
+        if (partialWeights == null) {
+            partialWeights = new float[groups * weightSize];
+            partialBias = new float[groups * outChannels];
+        }
+        Kernels kernels = Kernels.get();
+        Parallel.forRange(groups, 1, (from, to) -> {
+            float[][] s = scratch.get();
+            float[] cols = s[0];
+            float[] dY = s[1];
+            for (int q = from; q < to; q++) {
+                int first = q * group;
+                int items = Math.min(group, g.batch() - first);
+                int columns = items * pixels;
+                // dY [outChannels, items * pixels]: one image's NCHW block as it is, or gathered from NCHW.
+                float[] dYData = dY;
+                int dYOffset = 0;
+                if (group == 1) {
+                    dYData = dOutput.data();
+                    dYOffset = dOutput.offset() + first * outChannels * pixels;
+                } else {
+                    for (int m = 0; m < items; m++) {
+                        for (int o = 0; o < outChannels; o++) {
+                            System.arraycopy(dOutput.data(),
+                                    dOutput.offset() + ((first + m) * outChannels + o) * pixels,
+                                    dY, o * columns + m * pixels, pixels);
+                        }
+                    }
+                }
                 for (int o = 0; o < outChannels; o++) {
-                    System.arraycopy(dOut, dOutOffset + (n * outChannels + o) * pixels,
-                            channelMajor, o * columns + n * pixels, pixels);
+                    partialBias[q * outChannels + o] = kernels.sum(columns, dYData, dYOffset + o * columns);
+                }
+                im2col(input, first, items, cols);
+                // dW_group [outChannels, K] = dY · colsᵀ
+                Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, 0, columns,
+                        0f, partialWeights, q * weightSize, k);
+                if (dInput != null) {
+                    if (s[2] == null) {
+                        s[2] = new float[cols.length];
+                    }
+                    float[] dCols = s[2];
+                    // dCols [K, items * pixels] = Wᵀ · dY
+                    Gemm.sgemm(true, false, k, columns, outChannels, 1f, weights.data(), weights.offset(), k,
+                            dYData, dYOffset, columns, 0f, dCols, 0, columns);
+                    col2im(dCols, first, items, dInput);
                 }
             }
         });
-        if (dBias != null) {
-            Kernels kernels = Kernels.get();
-            float[] db = dBias.data();
-            for (int o = 0; o < outChannels; o++) {
-                db[dBias.offset() + o] += kernels.sum(columns, channelMajor, o * columns);
+        // The batch sums, in group order whatever the thread count.
+        for (int q = 0; q < groups; q++) {
+            kernels.add(weightSize, dWeights.data(), dWeights.offset(), partialWeights, q * weightSize,
+                    dWeights.data(), dWeights.offset());
+            if (dBias != null) {
+                kernels.add(outChannels, dBias.data(), dBias.offset(), partialBias, q * outChannels,
+                        dBias.data(), dBias.offset());
             }
-        }
-        im2col(input);
-        // dW [outChannels, K] += dY · colsᵀ
-        Gemm.sgemm(false, true, outChannels, k, columns, 1f, channelMajor, 0, columns, cols, 0, columns,
-                1f, dWeights.data(), dWeights.offset(), k);
-        if (dInput != null) {
-            if (dInput.size() != g.inputSize()) {
-                throw new IllegalArgumentException("convolution " + g + " needs dInput of " + g.inputSize()
-                        + " elements, got " + Arrays.toString(dInput.shape()));
-            }
-            if (dCols == null) {
-                dCols = new float[k * columns];
-            }
-            // dCols [K, batch * pixels] = Wᵀ · dY
-            Gemm.sgemm(true, false, k, columns, outChannels, 1f, weights.data(), weights.offset(), k,
-                    channelMajor, 0, columns, 0f, dCols, 0, columns);
-            col2im(dInput);
         }
     }
 
-    /** Unfolds the batch into {@code cols [K, batch * pixels]}, parallel over items. */
-    private void im2col(Tensor input) {
-        if (cols == null) {
-            cols = new float[k * columns];
+    /** Unfolds items {@code [first, first + items)} into {@code cols [K, items * pixels]}. */
+    private void im2col(Tensor input, int first, int items, float[] cols) {
+        int itemSize = g.inChannels() * g.height() * g.width();
+        for (int m = 0; m < items; m++) {
+            im2colItem(input.data(), input.offset() + (first + m) * itemSize, cols, items * pixels, m * pixels);
         }
-        float[] in = input.data();
-        int inOffset = input.offset();
-        Parallel.forRange(g.batch(), 1, (from, to) -> {
-            for (int n = from; n < to; n++) {
-                im2colItem(in, inOffset + n * g.inChannels() * g.height() * g.width(), n * pixels);
-            }
-        });
     }
 
-    private void im2colItem(float[] in, int inBase, int column) {
+    private void im2colItem(float[] in, int inBase, float[] cols, int columns, int column) {
         int height = g.height();
         int width = g.width();
         int outH = g.outHeight();
@@ -191,21 +251,17 @@ public final class Convolution {
         }
     }
 
-    /** {@code dInput} = the sum of {@code dCols}' windows folded back (overwrites), parallel over items. */
-    private void col2im(Tensor dInput) {
-        float[] dIn = dInput.data();
-        int dInOffset = dInput.offset();
+    /** Items {@code [first, first + items)} of {@code dInput} = their windows in {@code dCols} folded back. */
+    private void col2im(float[] dCols, int first, int items, Tensor dInput) {
         int itemSize = g.inChannels() * g.height() * g.width();
-        Parallel.forRange(g.batch(), 1, (from, to) -> {
-            for (int n = from; n < to; n++) {
-                int base = dInOffset + n * itemSize;
-                Arrays.fill(dIn, base, base + itemSize, 0f);
-                col2imItem(dIn, base, n * pixels);
-            }
-        });
+        for (int m = 0; m < items; m++) {
+            int base = dInput.offset() + (first + m) * itemSize;
+            Arrays.fill(dInput.data(), base, base + itemSize, 0f);
+            col2imItem(dInput.data(), base, dCols, items * pixels, m * pixels);
+        }
     }
 
-    private void col2imItem(float[] dIn, int inBase, int column) {
+    private void col2imItem(float[] dIn, int inBase, float[] dCols, int columns, int column) {
         int height = g.height();
         int width = g.width();
         int outH = g.outHeight();

@@ -354,13 +354,18 @@ public final class SymmetricEigen {
         }
     }
 
+    /** Householder reflectors applied to {@code Q} per pass over it. */
+    private static final int REFLECTORS_PER_PASS = 4;
+
     /**
      * Accumulates {@code Q = H₀·H₁·…·H_{n-3}} backwards ({@code Q ← H_k·Q} on the trailing block) and returns
      * {@code Z = Qᵀ} as rows ({@code z[r]} is column {@code r} of {@code Q}), the starting point of the QL phase.
      *
-     * <p>Two reflectors are applied per pass over {@code Q}: with {@code w₁ = vₖᵀQ} and {@code w₂ = vₖ₋₁ᵀQ}
-     * (both from the old {@code Q}, in one sweep over its rows),
-     * {@code H_{k-1}·H_k·Q = Q - τₖ·vₖ·w₁ᵀ - τₖ₋₁·vₖ₋₁·(w₂ - τₖ(vₖ₋₁ᵀvₖ)·w₁)ᵀ}, which halves the memory traffic.
+     * <p>Up to {@value #REFLECTORS_PER_PASS} reflectors are applied per pass over {@code Q}. Applying
+     * {@code H₁} (the highest index) first, then {@code H₂, H₃, …}: with {@code rᵢ = vᵢᵀ·Q} all read from the old
+     * {@code Q} in one sweep over its rows, the rows actually needed are
+     * {@code wᵢ = rᵢ - Σ_{j<i} τⱼ(vᵢᵀvⱼ)·wⱼ}, and the new {@code Q = Q - Σᵢ τᵢ·vᵢ·wᵢᵀ} (a compact form of the
+     * WY representation). This cuts the passes over {@code Q}, and the joins between threads, by that factor.
      * Threads take disjoint column ranges.
      */
     private static double[][] accumulateTransposed(double[][] a, int n, double[] tau) {
@@ -368,17 +373,10 @@ public final class SymmetricEigen {
         for (int i = 0; i < n; i++) {
             q[i][i] = 1;
         }
-        double[] w1 = new double[n];
-        double[] w2 = new double[n];
-        int k = n - 3;
-        while (k >= 0) {
-            if (k >= 1) {
-                applyTwo(a, q, n, k, tau[k], k - 1, tau[k - 1], w1, w2);
-                k -= 2;
-            } else {
-                applyTwo(a, q, n, k, tau[k], -1, 0, w1, w2);
-                k -= 1;
-            }
+        double[][] w = new double[REFLECTORS_PER_PASS][n];
+        for (int k = n - 3; k >= 0; k -= REFLECTORS_PER_PASS) {
+            int count = Math.min(REFLECTORS_PER_PASS, k + 1);
+            applyReflectors(a, q, n, k, count, tau, w);
         }
         double[][] z = new double[n][n];
         for (int i = 0; i < n; i++) {
@@ -391,48 +389,56 @@ public final class SymmetricEigen {
     }
 
     /**
-     * {@code Q ← H_{k2}·H_{k1}·Q} ({@code k2 = k1 - 1}, or {@code -1} for none). Reflector {@code k} has
-     * {@code vᵢ = a[k][i]} for {@code i > k} (zero above).
+     * {@code Q ← H_{k-count+1}·…·H_{k-1}·H_k·Q}. Reflector {@code k} has {@code vᵢ = a[k][i]} for {@code i > k}
+     * (zero at and above {@code k}).
      */
-    private static void applyTwo(double[][] a, double[][] q, int n, int k1, double t1, int k2, double t2,
-                                 double[] w1, double[] w2) {
-        int lo = k2 >= 0 ? k2 + 1 : k1 + 1;
-        double[] v1 = a[k1];
-        double[] v2 = k2 >= 0 ? a[k2] : null;
-        // v2 . v1 over the support of v1 (i > k1)
-        double cross = 0;
-        if (v2 != null) {
-            for (int i = k1 + 1; i < n; i++) {
-                cross += v2[i] * v1[i];
+    private static void applyReflectors(double[][] a, double[][] q, int n, int k, int count, double[] tau,
+                                        double[][] w) {
+        int lo = k - count + 2;
+        // cross[i][j] = tau_j (v_i . v_j) for j < i: the corrections of w_i by the earlier w_j.
+        double[][] cross = new double[count][count];
+        for (int i = 1; i < count; i++) {
+            double[] vi = a[k - i];
+            for (int j = 0; j < i; j++) {
+                double[] vj = a[k - j];
+                double dot = 0;
+                for (int r = k - j + 1; r < n; r++) {
+                    dot += vi[r] * vj[r];
+                }
+                cross[i][j] = tau[k - j] * dot;
             }
         }
-        double c = cross;
         forColumns(n - lo, (from, to) -> {
             int j0 = lo + from;
             int j1 = lo + to;
-            for (int j = j0; j < j1; j++) {
-                w1[j] = 0;
-                w2[j] = 0;
-            }
-            for (int i = lo; i < n; i++) {
-                double[] row = q[i];
-                if (i > k1) {
-                    axpy(v1[i], row, w1, j0, j1);
-                }
-                if (v2 != null) {
-                    axpy(v2[i], row, w2, j0, j1);
-                }
-            }
-            if (v2 != null) {
+            for (int t = 0; t < count; t++) {
                 for (int j = j0; j < j1; j++) {
-                    w2[j] -= t1 * c * w1[j];
+                    w[t][j] = 0;
                 }
             }
+            // r_t = v_t^T Q, one sweep over the rows.
             for (int i = lo; i < n; i++) {
                 double[] row = q[i];
-                double f1 = i > k1 ? -t1 * v1[i] : 0;
-                double f2 = v2 != null ? -t2 * v2[i] : 0;
-                rank2(row, w2, w1, f1, f2, j0, j1);
+                for (int t = 0; t < count; t++) {
+                    if (i > k - t) {
+                        axpy(a[k - t][i], row, w[t], j0, j1);
+                    }
+                }
+            }
+            // w_t = r_t - sum_{s<t} tau_s (v_t . v_s) w_s
+            for (int t = 1; t < count; t++) {
+                for (int s = 0; s < t; s++) {
+                    axpy(-cross[t][s], w[s], w[t], j0, j1);
+                }
+            }
+            // Q -= sum_t tau_t v_t w_t^T, row by row.
+            for (int i = lo; i < n; i++) {
+                double[] row = q[i];
+                for (int t = 0; t < count; t++) {
+                    if (i > k - t) {
+                        axpy(-tau[k - t] * a[k - t][i], w[t], row, j0, j1);
+                    }
+                }
             }
         });
     }

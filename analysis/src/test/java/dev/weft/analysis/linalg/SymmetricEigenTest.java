@@ -127,7 +127,8 @@ class SymmetricEigenTest {
 
     @Test
     void randomSpdMatricesDecomposeWithSmallResiduals() {
-        for (int n : new int[] {3, 4, 17, 64, 150}) {
+        // 300 > the 256-column replay block and > the 128-column threshold for splitting a step between threads.
+        for (int n : new int[] {3, 4, 17, 64, 150, 300}) {
             double[] a = randomSpd(n, n);
 
             SymmetricEigen eig = SymmetricEigen.decompose(a, n);
@@ -177,7 +178,7 @@ class SymmetricEigenTest {
 
     @Test
     void resultIsBitIdenticalForOneAndTwoThreads() {
-        int n = 200;
+        int n = 300;
         double[] a = randomSpd(n, 9);
         int threads = Parallel.threads();
         try {

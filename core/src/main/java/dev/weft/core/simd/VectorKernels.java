@@ -12,8 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * and is tested against {@link ScalarKernels}, its readable specification.
  *
  * <p>Element-wise kernels run one vector at a time with a scalar tail; reductions ({@link #dot}, {@link #sum})
- * keep four vector accumulators, so their rounding differs from the scalar left-to-right sum (within a few ulps
- * of the sum of magnitudes).
+ * keep several vector accumulators (four for {@code dot}, two for {@code sum}), so their rounding differs from
+ * the scalar left-to-right sum (within {@code (n + 1) * 1e-6} of the sum of magnitudes, as the tests check).
+ * {@code axpy} multiplies then adds (no FMA) so that it matches the scalar twin bit for bit; {@code expShifted}
+ * uses the Vector API's {@code EXP}, within a few ulps of {@link Math#exp}.
+ *
+ * <p>The micro-kernel is tuned for AVX-512's 32 vector registers; on AVX2 (16 registers) its 16 accumulators
+ * spill, and it is correct but slower there.
  *
  * <p>{@link #sgemm} follows the GotoBLAS/BLIS design (Goto and van de Geijn, "Anatomy of high-performance matrix
  * multiplication", ACM TOMS 34(3), 2008; Van Zee and van de Geijn, "BLIS", ACM TOMS 41(3), 2015): {@code op(B)}
