@@ -756,7 +756,8 @@ final class Study {
         rows.add(List.of("Threads used", Integer.toString(Parallel.threads())));
         rows.add(List.of("SIMD (Vector API)", (kernels.isSimd() ? "on" : "off") + " — kernels: " + kernels.name()));
         rows.add(List.of("Maximum heap", fmt(Runtime.getRuntime().maxMemory() / (1024 * 1024)) + " MB"));
-        rows.add(List.of("Peak heap used", fmt(peakHeapBytes() / (1024 * 1024)) + " MB"));
+        rows.add(List.of("Peak heap used (sum of the heap pools' peaks, an upper bound)",
+                fmt(peakHeapBytes() / (1024 * 1024)) + " MB"));
         rows.add(List.of("Seed", Long.toString(options.seed())));
         rows.add(List.of("Command options", optionsText()));
         report.table(List.of("Item", "Value"), rows);
