@@ -31,13 +31,19 @@ import java.util.Arrays;
  *
  * <h2>Why this is not the JAMA loop nest</h2>
  * JAMA walks the eigenvector matrix by columns ({@code V[k][i]} for all {@code k}), which on a row-major
- * {@code 784 x 784} matrix touches one cache line per element. Here everything runs along rows:
- * the reduction works on a full symmetric row-major copy, so the product {@code A₂₂·v} is a dot product per row and
- * the rank-2 update an axpy per row (both split over rows between threads); {@code Q} is accumulated by row
- * operations; and the QL phase works on {@code Z = Vᵀ}, where a rotation of two eigenvector columns becomes a
- * rotation of two contiguous rows. Better still, the rotations depend only on {@code d} and {@code e}, never on the
- * vectors: the QL iteration first runs on {@code d, e} alone, recording every rotation, and the recorded sequence is
- * then replayed on {@code Z} in column blocks small enough to stay in cache, the blocks split between threads.
+ * {@code 784 x 784} matrix touches one cache line per element. Here every inner loop runs along a row, with the same
+ * index on all its arrays, so that the JIT vectorises it (the matrices are arrays of rows for that reason):
+ * <ul>
+ *   <li>the reduction keeps a full symmetric copy and forms {@code A₂₂·v} as a sum of rows,
+ *       {@code Σᵢ vᵢ·A[i][·]}; the rank-2 update of step {@code k} and that product for step {@code k+1} are
+ *       fused into one pass over the trailing block, split over columns between threads;</li>
+ *   <li>{@code Q} is accumulated four reflectors per pass over it (a compact WY form);</li>
+ *   <li>the QL phase works on {@code Z = Vᵀ}, where a rotation of two eigenvector columns becomes a rotation of two
+ *       contiguous rows. The rotations depend only on {@code d} and {@code e}, never on the vectors: the QL
+ *       iteration first runs on {@code d, e} alone, recording every rotation, and the recorded sequence is then
+ *       replayed on {@code Z} in column blocks small enough to stay in cache, two rotations per pass, the blocks
+ *       split between threads in a single parallel loop.</li>
+ * </ul>
  * Each matrix element sees the same operations in the same order whatever the number of threads, so results are
  * bit-identical for one or many threads.
  *
