@@ -1,0 +1,90 @@
+package dev.weft.examples;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cursor over command-line arguments that understands {@code --name value} and {@code --name=value}.
+ * Every problem is a {@link UsageException} naming the option.
+ */
+final class Args {
+
+    private final List<String> args;
+    private int next;
+    private String pendingValue;
+
+    Args(List<String> args) {
+        this.args = List.copyOf(args);
+    }
+
+    boolean hasNext() {
+        return next < args.size();
+    }
+
+    /** The next option name (or positional argument); an inline {@code =value} is kept for {@link #value}. */
+    String nextName() {
+        String arg = args.get(next++);
+        pendingValue = null;
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 0) {
+            pendingValue = arg.substring(eq + 1);
+            return arg.substring(0, eq);
+        }
+        return arg;
+    }
+
+    /** The value of option {@code name}: its inline part, else the next argument. */
+    String value(String name) {
+        String value = pendingValue;
+        pendingValue = null;
+        if (value == null && next < args.size() && !args.get(next).startsWith("--")) {
+            value = args.get(next++);
+        }
+        if (value == null || value.isBlank()) {
+            throw new UsageException(name + " needs a value, e.g. '" + name + " " + example(name)
+                    + "'. Run with --help for the options.");
+        }
+        return value;
+    }
+
+    /** The value of option {@code name} as a whole number in {@code [1, max]}. */
+    int positive(String name, int max) {
+        String value = value(name);
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(name + " expects a positive whole number, got '" + value
+                    + "'. Run with --help for the options.");
+        }
+        if (n < 1 || n > max) {
+            throw new UsageException(name + " must be between 1 and " + max + ", got " + n
+                    + ". Run with --help for the options.");
+        }
+        return n;
+    }
+
+    /** Fails if an option was given as {@code --flag=value} although it takes no value. */
+    void noValue(String name) {
+        if (pendingValue != null) {
+            throw new UsageException(name + " takes no value, got '" + name + "=" + pendingValue
+                    + "'. Run with --help for the options.");
+        }
+    }
+
+    /** All remaining arguments. */
+    List<String> rest() {
+        List<String> rest = new ArrayList<>(args.subList(next, args.size()));
+        next = args.size();
+        return rest;
+    }
+
+    private static String example(String name) {
+        return switch (name) {
+            case "--out" -> "report";
+            case "--data" -> "/usr/share/datasets/fashion-mnist";
+            case "--model" -> "both";
+            default -> "5";
+        };
+    }
+}

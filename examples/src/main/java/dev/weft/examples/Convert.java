@@ -1,0 +1,62 @@
+package dev.weft.examples;
+
+import dev.weft.analysis.data.FashionMnist;
+import dev.weft.analysis.data.FashionMnistCsv;
+import dev.weft.analysis.data.FashionMnistLoader;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code convert} command: writes the Fashion-MNIST IDX files as the two Kaggle-layout CSV files
+ * ({@code fashion-mnist_train.csv}, {@code fashion-mnist_test.csv}: a header, then the label and 784 pixel values
+ * 0-255 per row), which {@code --data} then also accepts.
+ */
+final class Convert {
+
+    static final String HELP = """
+            Usage: weft convert [--data DIR] [--out DIR]
+              Writes Fashion-MNIST as the two Kaggle-layout CSV files fashion-mnist_train.csv and
+              fashion-mnist_test.csv (label, then 784 pixel values 0-255 per row).
+
+            Options:
+              --data DIR   where the IDX files are (default: discovered, as for the study)
+              --out DIR    where to write the CSV files (default: data/fashion-mnist-csv)
+              --help       this text
+            """;
+
+    private Convert() {
+    }
+
+    static int run(List<String> arguments, PrintStream out) {
+        Path data = null;
+        Path target = Path.of("data", "fashion-mnist-csv");
+        Args args = new Args(arguments);
+        while (args.hasNext()) {
+            String name = args.nextName();
+            switch (name) {
+                case "--help", "-h" -> {
+                    out.print(HELP);
+                    return Main.OK;
+                }
+                case "--data" -> data = Path.of(args.value(name));
+                case "--out" -> target = Path.of(args.value(name));
+                default -> throw new UsageException("Unknown option '" + name + "' for convert; its options are "
+                        + "--data DIR, --out DIR and --help.");
+            }
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw new UsageException("--data " + data + " is not a folder with the Fashion-MNIST IDX files.");
+        }
+        long t0 = System.nanoTime();
+        FashionMnist mnist = data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
+        List<Path> written = FashionMnistCsv.convert(mnist, target);
+        Path trainCsv = written.get(0);
+        Path testCsv = written.get(1);
+        out.printf(Locale.ROOT, "Wrote %,d training images to %s and %,d test images to %s in %.1f s.%n",
+                mnist.train().size(), trainCsv, mnist.test().size(), testCsv, (System.nanoTime() - t0) / 1e9);
+        return Main.OK;
+    }
+}

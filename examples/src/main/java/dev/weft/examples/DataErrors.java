@@ -1,0 +1,24 @@
+package dev.weft.examples;
+
+import dev.weft.analysis.data.DatasetFormatException;
+import dev.weft.analysis.data.DatasetNotFoundException;
+
+/** Recognises the data errors of the other modules that the user can fix, and says how. */
+final class DataErrors {
+
+    private DataErrors() {
+    }
+
+    /** A one-paragraph description of {@code e} if it is a user-fixable data problem, else null. */
+    static String describe(RuntimeException e) {
+        if (e instanceof DatasetNotFoundException) {
+            return "Fashion-MNIST was not found. " + e.getMessage() + " The ./weft launcher installs the "
+                    + "dataset-fashion-mnist package when it may, or downloads the data when FASHION_MNIST_DOWNLOAD=1.";
+        }
+        if (e instanceof DatasetFormatException) {
+            return "The Fashion-MNIST data is damaged: " + e.getMessage() + " Replace the file (reinstall "
+                    + "dataset-fashion-mnist, or delete ~/.cache/weft/fashion-mnist to download it again).";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.weft.examples;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The options of the {@code study} command, parsed from the command line.
+ *
+ * @param out      the report folder (default {@code report/})
+ * @param data     the data folder, or {@code null} to let {@code FashionMnist.load()} discover it
+ * @param epochs   epochs for every trained model, or {@code 0} for each model's own default
+ * @param limit    use only the first {@code limit} training images, or {@code 0} for all
+ * @param seed     the seed of every random choice of the study
+ * @param threads  worker threads, or {@code 0} for all cores
+ * @param models   which models to train, in order ({@code seed}, {@code weft})
+ * @param help     whether {@code --help} was given
+ */
+public record StudyOptions(Path out, Path data, int epochs, int limit, long seed, int threads, List<String> models,
+                           boolean help) {
+
+    /** The smallest {@code --limit}: ten images per class in the validation split. */
+    public static final int MIN_LIMIT = 1000;
+
+    /** The help text of the {@code study} command. */
+    public static final String HELP = """
+            Usage: weft [study] [options]
+              Runs the whole Fashion-MNIST study: data checks, EDA, PCA, two CNNs, metrics, predictions,
+              activations and importance, and writes an HTML report with every figure.
+
+            Options:
+              --out DIR              report folder (default: report/)
+              --data DIR             folder with the four IDX files or the two Kaggle CSV files
+                                     (default: discovered: $FASHION_MNIST_DIR, ./data/fashion-mnist,
+                                     ~/.cache/weft/fashion-mnist, /usr/share/datasets/fashion-mnist)
+              --epochs N             epochs for each model (default: seed 10, weft 12)
+              --limit N              use only the first N training images, for a quick look
+              --seed N               seed of every random choice (default: 42)
+              --threads N            worker threads (default: all cores)
+              --model seed|weft|both which models to train (default: both)
+              --help                 this text
+
+            Other commands:
+              weft predict [--model FILE] IMAGE...   classify PNG/JPEG files with a saved model (top 3)
+              weft convert [--data DIR] [--out DIR]  write the IDX files as Kaggle-layout CSV files
+            """;
+
+    /** Parses the arguments of the {@code study} command; throws {@link UsageException} on a bad option. */
+    public static StudyOptions parse(List<String> arguments) {
+        Path out = Path.of("report");
+        Path data = null;
+        int epochs = 0;
+        int limit = 0;
+        long seed = 42;
+        int threads = 0;
+        List<String> models = List.of("seed", "weft");
+        boolean help = false;
+        Args args = new Args(arguments);
+        while (args.hasNext()) {
+            String name = args.nextName();
+            switch (name) {
+                case "--help", "-h" -> {
+                    args.noValue(name);
+                    help = true;
+                }
+                case "--out" -> out = Path.of(args.value(name));
+                case "--data" -> data = Path.of(args.value(name));
+                case "--epochs" -> epochs = args.positive(name, 1_000);
+                case "--limit" -> {
+                    limit = args.positive(name, Integer.MAX_VALUE);
+                    if (limit < MIN_LIMIT) {
+                        throw new UsageException("--limit " + limit + " leaves too few images to train and validate "
+                                + "on; use at least " + MIN_LIMIT + ", e.g. --limit 2000 for a quick look.");
+                    }
+                }
+                case "--threads" -> threads = args.positive(name, 1_024);
+                case "--seed" -> {
+                    String value = args.value(name);
+                    try {
+                        seed = Long.parseLong(value.trim());
+                    } catch (NumberFormatException e) {
+                        throw new UsageException("--seed expects a whole number, got '" + value
+                                + "'. Run with --help for the options.");
+                    }
+                }
+                case "--model" -> {
+                    String value = args.value(name).toLowerCase(Locale.ROOT);
+                    models = switch (value) {
+                        case "seed" -> List.of("seed");
+                        case "weft" -> List.of("weft");
+                        case "both" -> List.of("seed", "weft");
+                        default -> throw new UsageException("--model expects seed, weft or both, got '" + value
+                                + "'. Run with --help for the options.");
+                    };
+                }
+                default -> throw new UsageException("Unknown option '" + name + "' for the study command. "
+                        + "Its options are --out, --data, --epochs, --limit, --seed, --threads, --model and --help; "
+                        + "the other commands are 'predict' and 'convert'. Run 'weft --help' for details.");
+            }
+        }
+        return new StudyOptions(out, data, epochs, limit, seed, threads, models, help);
+    }
+}

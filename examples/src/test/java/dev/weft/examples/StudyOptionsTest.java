@@ -1,0 +1,71 @@
+package dev.weft.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StudyOptionsTest {
+
+    @Test
+    void defaultsAreTheWholeStudyIntoReport() {
+        StudyOptions options = StudyOptions.parse(List.of());
+
+        assertThat(options.out()).isEqualTo(Path.of("report"));
+        assertThat(options.data()).isNull();
+        assertThat(options.epochs()).isZero();
+        assertThat(options.limit()).isZero();
+        assertThat(options.models()).containsExactly("seed", "weft");
+        assertThat(options.help()).isFalse();
+    }
+
+    @Test
+    void readsEveryOptionInBothSpellings() {
+        StudyOptions options = StudyOptions.parse(List.of("--out", "r", "--data=/d", "--epochs", "3",
+                "--limit=2000", "--seed", "-7", "--threads", "2", "--model", "WEFT"));
+
+        assertThat(options.out()).isEqualTo(Path.of("r"));
+        assertThat(options.data()).isEqualTo(Path.of("/d"));
+        assertThat(options.epochs()).isEqualTo(3);
+        assertThat(options.limit()).isEqualTo(2000);
+        assertThat(options.seed()).isEqualTo(-7);
+        assertThat(options.threads()).isEqualTo(2);
+        assertThat(options.models()).containsExactly("weft");
+    }
+
+    @Test
+    void rejectsAnUnknownOptionNamingIt() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epoch", "3")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("'--epoch'").hasMessageContaining("--help");
+    }
+
+    @Test
+    void rejectsAMissingValue() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epochs")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--epochs needs a value");
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--out", "--epochs", "2")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--out needs a value");
+    }
+
+    @Test
+    void rejectsNonPositiveOrNonNumericCounts() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epochs", "0")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("between 1 and");
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--limit", "lots")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("'lots'");
+    }
+
+    @Test
+    void rejectsALimitTooSmallToTrainOn() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--limit", "50")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("at least 1000");
+    }
+
+    @Test
+    void rejectsAnUnknownModel() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--model", "resnet")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("seed, weft or both");
+    }
+}
