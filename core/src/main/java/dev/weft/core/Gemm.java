@@ -16,8 +16,11 @@ import dev.weft.core.simd.Kernels;
  * }</pre>
  */
 public final class Gemm {
-    /** Below this many flops one thread is faster than waking the pool. */
-    private static final long PARALLEL_FLOPS = 1L << 20;
+    /**
+     * Below this many flops one thread is faster than waking the pool: measured idle on JDK 25, two threads ran
+     * 128^3 at 0.37x and 256^3 (33.6 MFLOP) at 0.90x of one thread, 512^3 at 1.3x (BENCHMARKS.md, summary).
+     */
+    private static final long PARALLEL_FLOPS = 1L << 26;
     /**
      * Rows per unit of work: a multiple of the micro-tile height (8), so threads split between tiles, and small
      * enough that a 2-way split of the seed CNN's 32, 64 or 128 output channels is even.

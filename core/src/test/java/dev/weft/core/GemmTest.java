@@ -27,12 +27,12 @@ class GemmTest {
     }
 
     @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
-    @CsvSource({
-        "false, false, 257, 100, 300",
-        "true, false, 100, 257, 33",
-        "false, true, 31, 513, 129",
-        "true, true, 201, 201, 201",
-        "false, false, 7, 1000, 64"})
+    @CsvSource({  // each above Gemm's 2^26-flop threshold, so two threads really split the work
+        "false, false, 257, 300, 500",
+        "true, false, 300, 257, 450",
+        "false, true, 31, 2049, 600",
+        "true, true, 401, 401, 401",
+        "false, false, 7, 6000, 900"})
     void oneAndTwoThreadsGiveBitIdenticalResults(boolean transA, boolean transB, int m, int n, int k) {
         float[] one = run(1, transA, transB, m, n, k);
         float[] two = run(2, transA, transB, m, n, k);
