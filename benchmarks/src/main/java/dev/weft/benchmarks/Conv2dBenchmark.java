@@ -5,7 +5,6 @@ import dev.weft.core.Convolution;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,28 +50,6 @@ public class Conv2dBenchmark {
     private Tensor dWeights;
     private Tensor dBias;
 
-    /** GFLOP done, normalised by JMH per second: reads as GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
-
-    /**
-     * CPU time of the benchmark thread (milliseconds) and GFLOP done, summed per iteration. On a shared, loaded
-     * machine {@code cpuGflop / (cpuMs / 1000)} is the rate while this thread actually ran; it is meaningful for
-     * {@code threads = 1} only (the pool's workers are not counted).
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        public double cpuMs;
-        public double cpuGflop;
-    }
-
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
-
     @Setup(Level.Trial)
     public void setUp() {
         Parallel.setThreads(threads);
@@ -93,22 +70,18 @@ public class Conv2dBenchmark {
     }
 
     @Benchmark
-    public void forward(Flops flops, CpuTime cpu, Blackhole bh) {
-        long start = THREADS.getCurrentThreadCpuTime();
+    public void forward(FlopCounters.Flops flops, FlopCounters.CpuTime cpu, Blackhole bh) {
+        long start = FlopCounters.cpuNow();
         convolution.forward(input, weights, bias, output);
-        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
-        flops.gflop += 1e-9 * geometry.forwardFlops();
-        cpu.cpuGflop += 1e-9 * geometry.forwardFlops();
+        FlopCounters.record(flops, cpu, start, 1e-9 * geometry.forwardFlops());
         bh.consume(output);
     }
 
     @Benchmark
-    public void backward(Flops flops, CpuTime cpu, Blackhole bh) {
-        long start = THREADS.getCurrentThreadCpuTime();
+    public void backward(FlopCounters.Flops flops, FlopCounters.CpuTime cpu, Blackhole bh) {
+        long start = FlopCounters.cpuNow();
         convolution.backward(input, weights, dOutput, dInput, dWeights, dBias);
-        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
-        flops.gflop += 2e-9 * geometry.forwardFlops();
-        cpu.cpuGflop += 2e-9 * geometry.forwardFlops();
+        FlopCounters.record(flops, cpu, start, 2e-9 * geometry.forwardFlops());
         bh.consume(dInput);
     }
 }

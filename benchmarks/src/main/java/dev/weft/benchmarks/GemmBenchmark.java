@@ -5,7 +5,6 @@ import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,28 +46,6 @@ public class GemmBenchmark {
     private float[] b;
     private float[] c;
 
-    /** GFLOP done, normalised by JMH per second: reads as GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-    }
-
-    /**
-     * CPU time of the benchmark thread (milliseconds) and GFLOP done, summed per iteration. On a shared, loaded
-     * machine {@code cpuGflop / (cpuMs / 1000)} is the rate while this thread actually ran; it is meaningful for
-     * {@code threads = 1} only (the pool's workers are not counted).
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        public double cpuMs;
-        public double cpuGflop;
-    }
-
-    private static final java.lang.management.ThreadMXBean THREADS =
-            java.lang.management.ManagementFactory.getThreadMXBean();
-
     @Setup(Level.Trial)
     public void setUp() {
         Parallel.setThreads(threads);
@@ -79,12 +56,10 @@ public class GemmBenchmark {
     }
 
     @Benchmark
-    public void sgemm(Flops flops, CpuTime cpu, Blackhole bh) {
-        long start = THREADS.getCurrentThreadCpuTime();
+    public void sgemm(FlopCounters.Flops flops, FlopCounters.CpuTime cpu, Blackhole bh) {
+        long start = FlopCounters.cpuNow();
         Gemm.sgemm(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
-        cpu.cpuMs += (THREADS.getCurrentThreadCpuTime() - start) * 1e-6;
-        flops.gflop += 2e-9 * size * size * size;
-        cpu.cpuGflop += 2e-9 * size * size * size;
+        FlopCounters.record(flops, cpu, start, 2e-9 * size * size * size);
         bh.consume(c);
     }
 }
