@@ -2,9 +2,7 @@ package dev.weft.examples;
 
 import dev.weft.analysis.data.FashionMnist;
 import dev.weft.analysis.data.FashionMnistCsv;
-import dev.weft.analysis.data.FashionMnistLoader;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -47,11 +45,9 @@ final class Convert {
                         + "--data DIR, --out DIR and --help.");
             }
         }
-        if (data != null && !Files.isDirectory(data)) {
-            throw new UsageException("--data " + data + " is not a folder with the Fashion-MNIST IDX files.");
-        }
+        DataOption.check(data);
         long t0 = System.nanoTime();
-        FashionMnist mnist = data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
+        FashionMnist mnist = DataOption.load(data);
         List<Path> written = FashionMnistCsv.convert(mnist, target);
         Path trainCsv = written.get(0);
         Path testCsv = written.get(1);

@@ -10,7 +10,6 @@ import dev.weft.analysis.charts.LineCharts;
 import dev.weft.analysis.charts.ScatterCharts;
 import dev.weft.analysis.data.DatasetReport;
 import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.FashionMnistLoader;
 import dev.weft.analysis.data.ImageSet;
 import dev.weft.analysis.inspect.Activations;
 import dev.weft.analysis.inspect.LayerImportance;
@@ -102,12 +101,7 @@ final class Study {
         if (options.threads() > 0) {
             Parallel.setThreads(options.threads());
         }
-        if (options.data() != null && !Files.isDirectory(options.data())) {
-            throw new UsageException("--data " + options.data() + " is not a folder. Point it at the folder with "
-                    + "the four Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, ...) or the two Kaggle CSV "
-                    + "files (fashion-mnist_train.csv, fashion-mnist_test.csv), or leave it out to search the usual "
-                    + "places.");
-        }
+        DataOption.check(options.data());
         report = Report.create(options.out(), "Fashion-MNIST, studied with Weft");
         stages = new Stages(out, 7 + options.models().size());
         out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
@@ -148,8 +142,7 @@ final class Study {
     // ---------------------------------------------------------------------------------------------- data
 
     private void loadData() {
-        FashionMnist data = options.data() != null ? FashionMnist.load(options.data())
-                : FashionMnistLoader.fromSystem().load();
+        FashionMnist data = DataOption.load(options.data());
         out.println("   data from " + data.directory());
         ImageSet fullTrain = data.train();
         ImageSet fullTest = data.test();

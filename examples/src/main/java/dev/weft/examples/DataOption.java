@@ -1,0 +1,27 @@
+package dev.weft.examples;
+
+import dev.weft.analysis.data.FashionMnist;
+import dev.weft.analysis.data.FashionMnistLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The {@code --data DIR} option shared by the study and the converter: checked up front, then loaded. */
+final class DataOption {
+
+    private DataOption() {
+    }
+
+    /** Fails with a usage message unless {@code data} is null (discover the data) or an existing folder. */
+    static void check(Path data) {
+        if (data != null && !Files.isDirectory(data)) {
+            throw new UsageException("--data " + data + " is not a folder. Point it at the folder with the four "
+                    + "Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, ...) or the two Kaggle CSV files "
+                    + "(fashion-mnist_train.csv, fashion-mnist_test.csv), or leave it out to search the usual places.");
+        }
+    }
+
+    /** Loads from {@code data}, or from the first place discovery finds when {@code data} is null. */
+    static FashionMnist load(Path data) {
+        return data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
+    }
+}
