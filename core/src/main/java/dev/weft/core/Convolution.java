@@ -7,21 +7,23 @@ import java.util.Arrays;
  * Forward and backward passes of one 2-D convolution with a fixed {@link ConvGeometry}, as im2col + SGEMM.
  *
  * <p>With {@code K = inChannels * kernelHeight * kernelWidth} and {@code P = outHeight * outWidth}, the batch is
- * cut into fixed groups of {@code G} items, and each group is unfolded into {@code cols [K, G * P]} (column
+ * cut into fixed groups of {@code G} items. The group's unfolded input {@code cols [K, G * P]} (column
  * {@code m * P + p} holds the receptive field of output pixel {@code p} of the group's item {@code m}, zeros where
- * it overhangs the padding). With the weights seen as {@code W [outChannels, K]} and the group's output gradient
- * gathered as {@code dY [outChannels, G * P]}:
+ * it overhangs the padding) is never built: the GEMM asks for it block by block through a
+ * {@link Kernels.PanelSource}, and the blocks are gathered from the input straight into the layout the
+ * micro-kernel reads, which saves writing {@code cols} out and packing it again. With the weights seen as
+ * {@code W [outChannels, K]} and the group's output gradient gathered as {@code dY [outChannels, G * P]}:
  * <pre>
  *   forward:   Y  = W · cols + b        (then scattered back to NCHW)
  *   backward:  dW_group = dY · colsᵀ   dW += sum of dW_group over groups, in group order
  *              dCols = Wᵀ · dY, then col2im: dInput = sum of the overlapping windows
  *              db += sum over batch and pixels of dY (per group, then in group order)
  * </pre>
- * {@code G} is chosen from the geometry alone (never from the thread count) so that {@code cols} stays around
- * 1 MiB (L2-resident) while the product stays wide enough for the GEMM's 32-column micro-tiles even for the small
- * late layers (a 5x5 image gives {@code P = 9}, too narrow alone). Groups run in parallel, each thread with its
- * own scratch; every group's arithmetic is fixed and the group partials are combined in group order, so results
- * are bit-identical whatever the thread count.
+ * {@code G} is chosen from the geometry alone (never from the thread count) so that a packed block of
+ * {@code cols} stays around 1 MiB (L2-resident) while the product stays wide enough for the GEMM's 32-column
+ * micro-tiles even for the small late layers (a 5x5 image gives {@code P = 9}, too narrow alone). Groups run in
+ * parallel, each thread with its own scratch; every group's arithmetic is fixed and the group partials are
+ * combined in group order, so results are bit-identical whatever the thread count.
  *
  * <p>An instance reuses its scratch (per pool thread, and the per-group partial gradients) from call to call, so
  * it is not thread-safe: use one instance per thread (or per layer in training). Tensors are NCHW; weights
@@ -35,7 +37,7 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class Convolution {
-    /** Target size of one group's {@code cols} in floats (1 MiB): fits L2 beside the packed GEMM panels. */
+    /** Target size of one packed block of a group's {@code cols} in floats (1 MiB): fits L2. */
     private static final int COLS_BUDGET = 1 << 18;
     /** A group should give the GEMM at least this many columns. */
     private static final int MIN_COLUMNS = 128;
@@ -50,55 +52,23 @@ public final class Convolution {
     /** Items per group. */
     private final int group;
     private final int groups;
-    /** Per-thread {@code cols [K, G*P]}, channel-major {@code Y}/{@code dY [out, G*P]} and {@code dCols}. */
-    private final ThreadLocal<float[][]> scratch;
+    /** Whether some window overhangs the image (then every gathered value is checked against the border). */
+    private final boolean padded;
     /**
      * For kernel column {@code j}: the output columns {@code [insideFrom[j], insideTo[j])} whose input column
      * {@code x * stride + j - padLeft} lies inside the image (the rest reads the zero padding).
      */
     private final int[] insideFrom;
     private final int[] insideTo;
-    /**
-     * Whether the weight gradient is computed as {@code dWᵀ = cols · dYᵀ} rather than {@code dW = dY · colsᵀ}:
-     * chosen when it pads less of the GEMM's 8 x 32 tiles (the first layer of the seed CNN, {@code K = 9}:
-     * {@code 9 x 32} fills 16 x 32 where {@code 32 x 9} fills 32 x 32). Each element is the same FMA chain over
-     * the same depth blocks either way, so the result is bit for bit the same; only the padding work differs.
-     */
-    private final boolean transposedWeightGradient;
+    /** Per-thread channel-major {@code Y}/{@code dY [out, G*P]} and {@code dCols [K, G*P]} (made on first use). */
+    private final ThreadLocal<float[][]> scratch;
     /** Per-group partial weight and bias gradients, combined in group order. */
     private float[] partialWeights;
     private float[] partialBias;
-    /**
-     * With {@code keepColumns}: every group's {@code cols} from the last forward, group {@code q} at
-     * {@code q * K * G * P}, so that backward multiplies them instead of unfolding the input again.
-     */
-    private final boolean keepColumns;
-    /**
-     * Largest unfolded batch kept for backward (4 MiB): beyond it, writing the columns out to memory in forward
-     * and reading them back cost as much as unfolding the input again (measured on the 32 -> 64 layer of the
-     * seed CNN, 9 MB of columns: forward slower by about what backward saved).
-     */
-    private static final long KEEP_BUDGET = 1 << 20;
-    private float[] keptColumns;
-    /** The input {@link #keptColumns} were unfolded from; backward on another tensor unfolds it again. */
-    private Tensor keptInput;
 
     /** A convolution of the given geometry; scratch is allocated on first use and then reused. */
     public Convolution(ConvGeometry geometry) {
-        this(geometry, false);
-    }
-
-    /**
-     * A convolution of the given geometry. With {@code keepColumns} (for training) the forward pass keeps the
-     * unfolded input of the whole batch ({@code K * batch * P} floats, if that is at most 4 MiB) and a backward
-     * pass on the same input tensor reuses it, which saves one im2col per step; the input must then not change
-     * between the two calls.
-     */
-    public Convolution(ConvGeometry geometry, boolean keepColumns) {
         this.g = geometry;
-        this.keepColumns = keepColumns
-                && (long) g.inChannels() * g.kernelHeight() * g.kernelWidth() * g.batch() * g.outHeight()
-                        * g.outWidth() <= KEEP_BUDGET;
         this.k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
         int byBudget = Math.max(1, COLS_BUDGET / (k * pixels));
@@ -108,6 +78,9 @@ public final class Convolution {
         this.group = pixels >= DIRECT_PIXELS ? 1
                 : Math.min(Math.max(byBudget, byWidth), Math.max(1, g.batch() / 2));
         this.groups = (g.batch() + group - 1) / group;
+        this.padded = g.padTop() > 0 || g.padLeft() > 0
+                || (g.outHeight() - 1) * g.stride() + g.kernelHeight() > g.height() + g.padTop()
+                || (g.outWidth() - 1) * g.stride() + g.kernelWidth() > g.width() + g.padLeft();
         this.insideFrom = new int[g.kernelWidth()];
         this.insideTo = new int[g.kernelWidth()];
         for (int j = 0; j < g.kernelWidth(); j++) {
@@ -116,9 +89,7 @@ public final class Convolution {
             insideTo[j] = Math.max(insideFrom[j], Math.min(g.outWidth(), ceilDiv(g.width() - dx, g.stride())));
         }
         int columns = group * pixels;
-        this.scratch = ThreadLocal.withInitial(() -> new float[][] {
-            new float[k * columns], new float[g.outChannels() * columns], null, null});
-        this.transposedWeightGradient = paddedTiles(k, g.outChannels()) < paddedTiles(g.outChannels(), k);
+        this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[g.outChannels() * columns], null});
     }
 
     /** The geometry this convolution was built for. */
@@ -138,26 +109,20 @@ public final class Convolution {
     public void forward(Tensor input, Tensor weights, Tensor bias, Tensor output) {
         checkSizes(input, weights, output);
         int outChannels = g.outChannels();
-        if (keepColumns && keptColumns == null) {
-            keptColumns = new float[groups * k * group * pixels];
-        }
-        keptInput = null;
+        Kernels kernels = Kernels.get();
         Parallel.forRange(groups, 1, (from, to) -> {
-            float[][] s = scratch.get();
-            float[] y = s[1];
+            float[] y = scratch.get()[0];
             for (int q = from; q < to; q++) {
                 int first = q * group;
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
-                float[] cols = keepColumns ? keptColumns : s[0];
-                int colsOffset = keepColumns ? q * k * group * pixels : 0;
-                im2col(input, first, items, cols, colsOffset);
+                Columns cols = new Columns(input, first);
                 float[] out = output.data();
                 if (group == 1) {
                     // One image: Y [outChannels, pixels] is exactly its NCHW output block.
                     int base = output.offset() + first * outChannels * pixels;
-                    Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
-                            cols, colsOffset, columns, 0f, out, base, columns);
+                    kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
+                            cols, 0f, out, base, columns);
                     if (bias != null) {
                         for (int o = 0; o < outChannels; o++) {
                             float b = bias.data()[bias.offset() + o];
@@ -168,8 +133,8 @@ public final class Convolution {
                     }
                     continue;
                 }
-                Gemm.sgemm(false, false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
-                        cols, colsOffset, columns, 0f, y, 0, columns);
+                kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
+                        cols, 0f, y, 0, columns);
                 for (int m = 0; m < items; m++) {
                     for (int o = 0; o < outChannels; o++) {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
@@ -182,9 +147,6 @@ public final class Convolution {
                 }
             }
         });
-        if (keepColumns) {
-            keptInput = input;
-        }
     }
 
     /**
@@ -208,10 +170,9 @@ public final class Convolution {
             partialBias = new float[groups * outChannels];
         }
         Kernels kernels = Kernels.get();
-        boolean reuse = keptInput == input;
         Parallel.forRange(groups, 1, (from, to) -> {
             float[][] s = scratch.get();
-            float[] dY = s[1];
+            float[] dY = s[0];
             for (int q = from; q < to; q++) {
                 int first = q * group;
                 int items = Math.min(group, g.batch() - first);
@@ -234,36 +195,16 @@ public final class Convolution {
                 for (int o = 0; o < outChannels; o++) {
                     partialBias[q * outChannels + o] = kernels.sum(columns, dYData, dYOffset + o * columns);
                 }
-                float[] cols = reuse ? keptColumns : s[0];
-                int colsOffset = reuse ? q * k * group * pixels : 0;
-                if (!reuse) {
-                    im2col(input, first, items, cols, 0);
-                }
-                if (transposedWeightGradient) {
-                    // dW_groupᵀ [K, outChannels] = cols · dYᵀ, then transposed: the same sums (see the field).
-                    if (s[3] == null) {
-                        s[3] = new float[weightSize];
-                    }
-                    float[] dWt = s[3];
-                    Gemm.sgemm(false, true, k, outChannels, columns, 1f, cols, colsOffset, columns, dYData, dYOffset,
-                            columns, 0f, dWt, 0, outChannels);
-                    for (int o = 0; o < outChannels; o++) {
-                        for (int t = 0; t < k; t++) {
-                            partialWeights[q * weightSize + o * k + t] = dWt[t * outChannels + o];
-                        }
-                    }
-                } else {
-                    // dW_group [outChannels, K] = dY · colsᵀ
-                    Gemm.sgemm(false, true, outChannels, k, columns, 1f, dYData, dYOffset, columns, cols, colsOffset,
-                            columns, 0f, partialWeights, q * weightSize, k);
-                }
+                // dW_group [outChannels, K] = dY · colsᵀ
+                kernels.sgemm(false, outChannels, k, columns, 1f, dYData, dYOffset, columns,
+                        new TransposedColumns(input, first), 0f, partialWeights, q * weightSize, k);
                 if (dInput != null) {
-                    if (s[2] == null) {
-                        s[2] = new float[s[0].length];
+                    if (s[1] == null) {
+                        s[1] = new float[k * group * pixels];
                     }
-                    float[] dCols = s[2];
+                    float[] dCols = s[1];
                     // dCols [K, items * pixels] = Wᵀ · dY
-                    Gemm.sgemm(true, false, k, columns, outChannels, 1f, weights.data(), weights.offset(), k,
+                    kernels.sgemm(true, false, k, columns, outChannels, 1f, weights.data(), weights.offset(), k,
                             dYData, dYOffset, columns, 0f, dCols, 0, columns);
                     col2im(dCols, first, items, dInput);
                 }
@@ -280,52 +221,132 @@ public final class Convolution {
         }
     }
 
-    /** Unfolds items {@code [first, first + items)} into {@code cols [K, items * pixels]} at {@code offset}. */
-    private void im2col(Tensor input, int first, int items, float[] cols, int offset) {
+    /**
+     * For the {@code count} output columns from {@code column} on, of the group starting at item {@code first}:
+     * the input row and column of each window's top-left tap ({@code top}, {@code left}; negative in the padding)
+     * and its flat index in {@code input}'s data ({@code base}; meaningful only for taps inside the image). Walks
+     * item, row and column as counters: a division per column would cost more than the copy it prepares.
+     */
+    private void locateWindows(Tensor input, int first, int column, int count, int[] top, int[] left, int[] base) {
+        int outW = g.outWidth();
         int itemSize = g.inChannels() * g.height() * g.width();
-        for (int m = 0; m < items; m++) {
-            im2colItem(input.data(), input.offset() + (first + m) * itemSize, cols, items * pixels,
-                    offset + m * pixels);
+        int item = first + column / pixels;
+        int y = column % pixels / outW;
+        int x = column % pixels % outW;
+        for (int j = 0; j < count; j++) {
+            top[j] = y * g.stride() - g.padTop();
+            left[j] = x * g.stride() - g.padLeft();
+            base[j] = input.offset() + item * itemSize + top[j] * g.width() + left[j];
+            if (++x == outW) {
+                x = 0;
+                if (++y == g.outHeight()) {
+                    y = 0;
+                    item++;
+                }
+            }
         }
     }
 
-    private void im2colItem(float[] in, int inBase, float[] cols, int columns, int column) {
-        int height = g.height();
-        int width = g.width();
-        int outH = g.outHeight();
-        int outW = g.outWidth();
-        int stride = g.stride();
-        for (int c = 0; c < g.inChannels(); c++) {
-            int plane = inBase + c * height * width;
-            for (int i = 0; i < g.kernelHeight(); i++) {
-                for (int j = 0; j < g.kernelWidth(); j++) {
-                    int row = (c * g.kernelHeight() + i) * g.kernelWidth() + j;
-                    int dst = row * columns + column;
-                    int dx = j - g.padLeft();
-                    int xFrom = insideFrom[j];
-                    int xTo = insideTo[j];
-                    for (int y = 0; y < outH; y++, dst += outW) {
-                        int iy = y * stride + i - g.padTop();
-                        if (iy < 0 || iy >= height) {
-                            Arrays.fill(cols, dst, dst + outW, 0f);
-                            continue;
+    /**
+     * For the {@code count} rows of {@code cols} from {@code row} on (row {@code (c * kh + i) * kw + j} is tap
+     * {@code (i, j)} of input channel {@code c}): each tap's offset from its window's top-left in the input
+     * ({@code taps}) and its kernel row and column ({@code ki}, {@code kj}).
+     */
+    private void locateTaps(int row, int count, int[] taps, int[] ki, int[] kj) {
+        for (int r = 0; r < count; r++) {
+            int j = (row + r) % g.kernelWidth();
+            int i = (row + r) / g.kernelWidth() % g.kernelHeight();
+            int c = (row + r) / (g.kernelWidth() * g.kernelHeight());
+            taps[r] = (c * g.height() + i) * g.width() + j;
+            ki[r] = i;
+            kj[r] = j;
+        }
+    }
+
+    /** Whether the tap at offset {@code (i, j)} of a window whose top-left is {@code (top, left)} is inside. */
+    private boolean inside(int top, int left, int i, int j) {
+        int iy = top + i;
+        int ix = left + j;
+        return iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+    }
+
+    /** {@code cols [K, items * P]} of the group starting at item {@code first}, gathered from the input. */
+    private final class Columns implements Kernels.PanelSource {
+        private final Tensor input;
+        private final int first;
+
+        Columns(Tensor input, int first) {
+            this.input = input;
+            this.first = first;
+        }
+
+        @Override
+        public void pack(int row, int column, int rows, int columns, int panelWidth, float[] panels) {
+            Kernels kernels = Kernels.get();
+            float[] in = input.data();
+            int width = Math.min(panelWidth, columns);
+            int[] top = new int[width];
+            int[] left = new int[width];
+            int[] base = new int[width];
+            int[] taps = new int[rows];
+            int[] ki = new int[rows];
+            int[] kj = new int[rows];
+            locateTaps(row, rows, taps, ki, kj);
+            for (int start = 0; start < columns; start += panelWidth) {
+                int n = Math.min(panelWidth, columns - start);
+                locateWindows(input, first, column + start, n, top, left, base);
+                int dst = start * rows;
+                for (int r = 0; r < rows; r++, dst += panelWidth) {
+                    int tap = taps[r];
+                    if (padded) {
+                        for (int j = 0; j < n; j++) {
+                            panels[dst + j] = inside(top[j], left[j], ki[r], kj[r]) ? in[base[j] + tap] : 0f;
                         }
-                        int src = plane + iy * width + dx;
-                        // Zero fills only at a padded border: most rows are one copy (the calls add up).
-                        if (xFrom > 0) {
-                            Arrays.fill(cols, dst, dst + xFrom, 0f);
-                        }
-                        if (stride == 1) {
-                            System.arraycopy(in, src + xFrom, cols, dst + xFrom, xTo - xFrom);
-                        } else {
-                            for (int x = xFrom; x < xTo; x++) {
-                                cols[dst + x] = in[src + x * stride];
-                            }
-                        }
-                        if (xTo < outW) {
-                            Arrays.fill(cols, dst + xTo, dst + outW, 0f);
-                        }
+                    } else {
+                        kernels.gather(n, in, tap, base, 0, panels, dst);
                     }
+                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
+                }
+            }
+        }
+    }
+
+    /** {@code colsᵀ [items * P, K]} of the group starting at item {@code first}, gathered from the input. */
+    private final class TransposedColumns implements Kernels.PanelSource {
+        private final Tensor input;
+        private final int first;
+
+        TransposedColumns(Tensor input, int first) {
+            this.input = input;
+            this.first = first;
+        }
+
+        @Override
+        public void pack(int row, int column, int rows, int columns, int panelWidth, float[] panels) {
+            Kernels kernels = Kernels.get();
+            float[] in = input.data();
+            int width = Math.min(panelWidth, columns);
+            int[] taps = new int[width];
+            int[] ki = new int[width];
+            int[] kj = new int[width];
+            int[] top = new int[rows];
+            int[] left = new int[rows];
+            int[] base = new int[rows];
+            locateWindows(input, first, row, rows, top, left, base);
+            for (int start = 0; start < columns; start += panelWidth) {
+                int n = Math.min(panelWidth, columns - start);
+                locateTaps(column + start, n, taps, ki, kj);
+                int dst = start * rows;
+                for (int r = 0; r < rows; r++, dst += panelWidth) {
+                    int at = base[r];
+                    if (padded) {
+                        for (int j = 0; j < n; j++) {
+                            panels[dst + j] = inside(top[r], left[r], ki[j], kj[j]) ? in[at + taps[j]] : 0f;
+                        }
+                    } else {
+                        kernels.gather(n, in, at, taps, 0, panels, dst);
+                    }
+                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
                 }
             }
         }
@@ -369,11 +390,6 @@ public final class Convolution {
                 }
             }
         }
-    }
-
-    /** Elements of {@code m x n} rounded up to whole GEMM micro-tiles (8 rows by 32 columns). */
-    private static long paddedTiles(int m, int n) {
-        return (long) ceilDiv(m, 8) * 8 * ceilDiv(n, 32) * 32;
     }
 
     private static int ceilDiv(int a, int b) {

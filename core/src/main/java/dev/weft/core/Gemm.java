@@ -52,6 +52,25 @@ public final class Gemm {
         }
     }
 
+    /**
+     * See {@link Kernels#sgemm(boolean, int, int, int, float, float[], int, int, Kernels.PanelSource, float,
+     * float[], int, int)}: {@code B} comes from a {@link Kernels.PanelSource}. Parallel over blocks of columns of
+     * {@code C}, so that each thread asks the source only for its own columns.
+     */
+    public static void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                             Kernels.PanelSource b, float beta, float[] c, int cOffset, int ldc) {
+        Kernels kernels = Kernels.get();
+        long flops = 2L * m * n * k;
+        if (flops < PARALLEL_FLOPS || Parallel.threads() == 1) {
+            kernels.sgemm(transA, m, n, k, alpha, a, aOffset, lda, b, beta, c, cOffset, ldc);
+            return;
+        }
+        Parallel.forRange(n, COLUMN_GRAIN, (from, to) -> kernels.sgemm(transA, m, to - from, k, alpha,
+                a, aOffset, lda,
+                (row, column, rows, columns, width, panels) -> b.pack(row, from + column, rows, columns, width, panels),
+                beta, c, cOffset + from, ldc));
+    }
+
     /** {@code C = op(A) * op(B)} on 2-D tensors, returning a new tensor. */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
         if (a.rank() != 2 || b.rank() != 2) {

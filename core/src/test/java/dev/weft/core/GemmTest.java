@@ -39,6 +39,32 @@ class GemmTest {
         assertThat(Arrays.mismatch(two, one)).as("first differing element").isEqualTo(-1);
     }
 
+    @ParameterizedTest(name = "threads={0}")
+    @CsvSource({"1", "2"})
+    void aPanelSourceSplitOverThreadsGivesTheArrayProduct(int threads) {
+        int m = 40;
+        int n = 1000;
+        int k = 900;   // 72 MFLOP: above the threshold, so two threads each ask for their own columns
+        float[] a = Tensor.uniform(new int[] {m * k}, -1f, 1f, 1L).data();
+        float[] b = Tensor.uniform(new int[] {k * n}, -1f, 1f, 2L).data();
+        float[] expected = new float[m * n];
+        Parallel.setThreads(1);
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, expected, 0, n);
+        Parallel.setThreads(threads);
+        float[] got = new float[m * n];
+        Gemm.sgemm(false, m, n, k, 1f, a, 0, k, (row, column, rows, columns, width, panels) -> {
+            for (int start = 0; start < columns; start += width) {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < width; j++) {
+                        panels[start * rows + r * width + j] =
+                                start + j < columns ? b[(row + r) * n + column + start + j] : 0f;
+                    }
+                }
+            }
+        }, 0f, got, 0, n);
+        assertThat(Arrays.mismatch(got, expected)).as("first differing element").isEqualTo(-1);
+    }
+
     @Test
     void matmulMultipliesTransposedOperands() {
         Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);

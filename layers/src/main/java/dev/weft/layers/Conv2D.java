@@ -130,7 +130,7 @@ public final class Conv2D extends AbstractLayer {
             return scratch.output();
         }
         if (output == null || output.dim(0) != batch) {
-            convolution = new Convolution(geometry.withBatch(batch), true);
+            convolution = new Convolution(geometry.withBatch(batch));
             output = Tensor.zeros(batch, outChannels, geometry.outHeight(), geometry.outWidth());
             dInput = Tensor.zeros(AbstractLayer.withBatch(batch, inputShape()));
         }

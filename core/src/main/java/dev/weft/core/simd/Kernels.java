@@ -31,6 +31,37 @@ public interface Kernels {
                float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                float beta, float[] c, int cOffset, int ldc);
 
+    /**
+     * The right-hand operand of a GEMM, handed over in blocks already laid out the way the multiplication reads
+     * them. A source can produce a matrix that never exists in memory: a convolution's unfolded input
+     * ({@code im2col}) is written straight into the GEMM's panels this way, saving a full copy of it.
+     */
+    @FunctionalInterface
+    interface PanelSource {
+        /**
+         * Writes the block {@code op(B)[row : row + rows, column : column + columns]} into {@code panels} as
+         * column panels {@code panelWidth} columns wide: panel {@code q} starts at {@code q * panelWidth * rows}
+         * and holds, for each {@code r < rows}, the {@code panelWidth} values
+         * {@code op(B)[row + r, column + q * panelWidth + j]} one after the other; columns past {@code columns}
+         * (in the last panel) are zero. With {@code panelWidth == columns} this is the plain row-major block.
+         */
+        void pack(int row, int column, int rows, int columns, int panelWidth, float[] panels);
+    }
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} as {@link #sgemm(boolean, boolean, int, int, int, float, float[],
+     * int, int, float[], int, int, float, float[], int, int) sgemm}, with {@code B} ({@code k x n}) produced block by
+     * block by {@code b}. The arithmetic on each element of {@code C} is the same as with B given as an array.
+     */
+    void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+               PanelSource b, float beta, float[] c, int cOffset, int ldc);
+
+    /**
+     * {@code out[i] = x[xOffset + index[indexOffset + i]]} for {@code i < n}: the gather with which a convolution
+     * writes its unfolded input into GEMM panels.
+     */
+    void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset);
+
     /** {@code sum_i x[i] * y[i]}. */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);
 

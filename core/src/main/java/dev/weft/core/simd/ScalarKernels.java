@@ -45,6 +45,24 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** The whole of {@code B} is asked for at once, as one row-major panel, then multiplied as an array. */
+    @Override
+    public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                      PanelSource b, float beta, float[] c, int cOffset, int ldc) {
+        float[] rowMajor = new float[Math.max(0, k) * Math.max(0, n)];
+        if (rowMajor.length > 0) {
+            b.pack(0, 0, k, n, n, rowMajor);
+        }
+        sgemm(transA, false, m, n, k, alpha, a, aOffset, lda, rowMajor, 0, n, beta, c, cOffset, ldc);
+    }
+
+    @Override
+    public void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = x[xOffset + index[indexOffset + i]];
+        }
+    }
+
     @Override
     public float dot(int n, float[] x, int xOffset, float[] y, int yOffset) {
         float s = 0f;

@@ -78,22 +78,39 @@ public final class VectorKernels implements Kernels {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                       float beta, float[] c, int cOffset, int ldc) {
+        sgemm(transA, m, n, k, alpha, a, aOffset, lda,
+                (row, column, rows, columns, panelWidth, panels) ->
+                        packB(transB, b, bOffset, ldb, row, column, rows, columns, panelWidth, panels),
+                beta, c, cOffset, ldc);
+    }
+
+    @Override
+    public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                      PanelSource b, float beta, float[] c, int cOffset, int ldc) {
         if (m <= 0 || n <= 0) {
             return;
         }
-        scaleC(m, n, beta, c, cOffset, ldc);
         if (k <= 0 || alpha == 0f) {
+            scaleC(m, n, beta, c, cOffset, ldc);
             return;
+        }
+        if (beta != 0f) {
+            scaleC(m, n, beta, c, cOffset, ldc);
         }
         float[][] scratch = SCRATCH.get();
         float[] aPack = scratch[0];
         float[] bPack = scratch[1];
         float[] tile = scratch[2];
+        // Depth blocks of equal size (288 -> 144 + 144 rather than 256 + 32): fewer passes over C for a thin tail.
+        int depthBlocks = (k + KC - 1) / KC;
+        int depth = (k + depthBlocks - 1) / depthBlocks;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOffset, ldb, pc, jc, kc, nc, bPack);
+            for (int pc = 0; pc < k; pc += depth) {
+                int kc = Math.min(depth, k - pc);
+                // The first depth block of a beta == 0 product stores its tiles: C is never read, nor cleared first.
+                boolean accumulate = pc > 0 || beta != 0f;
+                b.pack(pc, jc, kc, nc, NR, bPack);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOffset, lda, ic, pc, mc, kc, alpha, aPack);
@@ -105,14 +122,14 @@ public final class VectorKernels implements Kernels {
                             int ai = ir * kc;
                             int ci = cOffset + (ic + ir) * ldc + jc + jr;
                             if (mr == MR && nr == NR) {
-                                microKernel(kc, aPack, ai, bPack, bi, c, ci, ldc);
+                                microKernel(kc, aPack, ai, bPack, bi, c, ci, ldc, accumulate);
                             } else {
                                 // Edge tile: the padded packs make a full tile; keep only its valid part.
-                                Arrays.fill(tile, 0f);
-                                microKernel(kc, aPack, ai, bPack, bi, tile, 0, NR);
+                                microKernel(kc, aPack, ai, bPack, bi, tile, 0, NR, false);
                                 for (int r = 0; r < mr; r++) {
                                     for (int j = 0; j < nr; j++) {
-                                        c[ci + r * ldc + j] += tile[r * NR + j];
+                                        int at = ci + r * ldc + j;
+                                        c[at] = accumulate ? c[at] + tile[r * NR + j] : tile[r * NR + j];
                                     }
                                 }
                             }
@@ -187,35 +204,35 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} as column panels of {@code NR} columns: panel {@code q} holds, for
-     * each {@code p}, the {@code NR} values {@code op(B)[pc+p, jc+q*NR+j]} contiguously; columns past {@code nc}
-     * are zero.
+     * Packs {@code op(B)[pc:pc+kc, jc:jc+nc]} as column panels of {@code width} columns: panel {@code q} holds,
+     * for each {@code p}, the {@code width} values {@code op(B)[pc+p, jc+q*width+j]} contiguously; columns past
+     * {@code nc} are zero (the layout of {@link PanelSource#pack}).
      */
     private static void packB(boolean transB, float[] b, int bOffset, int ldb, int pc, int jc, int kc, int nc,
-                              float[] bPack) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr);
+                              int width, float[] bPack) {
+        for (int jr = 0; jr < nc; jr += width) {
+            int nr = Math.min(width, nc - jr);
             int base = jr * kc;
             if (transB) {
-                // op(B)[p, j] = B[j, p]: walk B's rows (contiguous in p), scatter with stride NR.
+                // op(B)[p, j] = B[j, p]: walk B's rows (contiguous in p), scatter with stride width.
                 for (int j = 0; j < nr; j++) {
                     int src = bOffset + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) {
-                        bPack[base + p * NR + j] = b[src + p];
+                        bPack[base + p * width + j] = b[src + p];
                     }
                 }
-                if (nr < NR) {
+                if (nr < width) {
                     for (int p = 0; p < kc; p++) {
-                        Arrays.fill(bPack, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                        Arrays.fill(bPack, base + p * width + nr, base + (p + 1) * width, 0f);
                     }
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
                     int src = bOffset + (pc + p) * ldb + jc + jr;
-                    int dst = base + p * NR;
+                    int dst = base + p * width;
                     System.arraycopy(b, src, bPack, dst, nr);
-                    if (nr < NR) {
-                        Arrays.fill(bPack, dst + nr, dst + NR, 0f);
+                    if (nr < width) {
+                        Arrays.fill(bPack, dst + nr, dst + width, 0f);
                     }
                 }
             }
@@ -227,7 +244,8 @@ public final class VectorKernels implements Kernels {
      * 16 FMA accumulators held in registers. {@code ap} holds 8 values of a column of A per step, {@code bp}
      * 2L values of a row of B per step (see the packing routines).
      */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc) {
+    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                                    boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -258,22 +276,53 @@ public final class VectorKernels implements Kernels {
             FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
-        FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
-        FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 1 * ldc).add(c10).intoArray(c, ci + 1 * ldc);
-        FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).add(c11).intoArray(c, ci + 1 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
-        FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).add(c21).intoArray(c, ci + 2 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
-        FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).add(c31).intoArray(c, ci + 3 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
-        FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).add(c41).intoArray(c, ci + 4 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
-        FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).add(c51).intoArray(c, ci + 5 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
-        FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
-        FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
-        FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
+        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics (measured).
+        if (accumulate) {
+            FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
+            FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 1 * ldc).add(c10).intoArray(c, ci + 1 * ldc);
+            FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).add(c11).intoArray(c, ci + 1 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).add(c21).intoArray(c, ci + 2 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).add(c31).intoArray(c, ci + 3 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).add(c41).intoArray(c, ci + 4 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).add(c51).intoArray(c, ci + 5 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
+        } else {
+            c00.intoArray(c, ci + 0 * ldc);
+            c01.intoArray(c, ci + 0 * ldc + 1 * L);
+            c10.intoArray(c, ci + 1 * ldc);
+            c11.intoArray(c, ci + 1 * ldc + 1 * L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + 1 * L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + 1 * L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + 1 * L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + 1 * L);
+            c60.intoArray(c, ci + 6 * ldc);
+            c61.intoArray(c, ci + 6 * ldc + 1 * L);
+            c70.intoArray(c, ci + 7 * ldc);
+            c71.intoArray(c, ci + 7 * ldc + 1 * L);
+        }
+    }
+
+    @Override
+    public void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOffset, index, indexOffset + i).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = x[xOffset + index[indexOffset + i]];
+        }
     }
 
     // ---------------------------------------------------------------------------------- element-wise

@@ -134,6 +134,49 @@ class SgemmTest {
         }
     }
 
+    /** Fewer shapes than {@link #shapes()}, still with tails, single rows and columns, and several depth blocks. */
+    static Stream<Arguments> panelShapes() {
+        List<Arguments> all = new ArrayList<>();
+        for (int m : new int[] {1, 9, 33}) {
+            for (int n : new int[] {1, 31, 65}) {
+                for (int k : new int[] {1, 17, 300}) {
+                    all.add(Arguments.of(m, n, k));
+                }
+            }
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @MethodSource("panelShapes")
+    void aPanelSourceGivesTheSameProductAsTheArrayItPacks(int m, int n, int k) {
+        for (boolean transB : new boolean[] {false, true}) {
+            Problem p = Problem.random(true, transB, m, n, k, 7L * m + 5L * n + k);
+            // op(B) handed over through the documented panel layout, written element by element.
+            Kernels.PanelSource source = (row, column, rows, columns, width, panels) -> {
+                int panelCount = (columns + width - 1) / width;
+                for (int q = 0; q < panelCount; q++) {
+                    for (int r = 0; r < rows; r++) {
+                        for (int j = 0; j < width; j++) {
+                            int col = q * width + j;
+                            panels[q * width * rows + r * width + j] =
+                                    col < columns ? (float) p.opB(row + r, column + col) : 0f;
+                        }
+                    }
+                }
+            };
+            for (Kernels kernels : new Kernels[] {new VectorKernels(), new ScalarKernels()}) {
+                for (float beta : new float[] {0f, 0.5f}) {
+                    float[] fromSource = p.c().clone();
+                    kernels.sgemm(true, m, n, k, 1.5f, p.a(), p.aOff(), p.lda(), source, beta, fromSource,
+                            p.cOff(), p.ldc());
+                    assertThat(fromSource).as("%s, transB=%s, beta=%s", kernels.name(), transB, beta)
+                            .containsExactly(p.run(kernels, 1.5f, beta));
+                }
+            }
+        }
+    }
+
     @Test
     void alphaAndBetaScaleTheProductAndTheOldC() {
         float[][] alphaBeta = {{1f, 0f}, {0.5f, 0f}, {1f, 1f}, {-2f, 0.75f}, {0f, 0.5f}, {1.25f, -1f}};

@@ -46,6 +46,27 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void gatherReadsTheIndexedElementsLikeTheScalarTwin(int n) {
+        float[] x = random(3 * n + 7, 3);
+        int[] index = new int[n + OFFSET];
+        java.util.Random r = new java.util.Random(n);
+        for (int i = 0; i < index.length; i++) {
+            index[i] = r.nextInt(3 * n);
+        }
+        float[] expected = new float[n + 2 * OFFSET];
+        for (int i = 0; i < n; i++) {
+            expected[OFFSET + i] = x[5 + index[OFFSET - 1 + i]];
+        }
+        float[] got = new float[n + 2 * OFFSET];
+        simd.gather(n, x, 5, index, OFFSET - 1, got, OFFSET);
+        assertThat(got).containsExactly(expected);
+        float[] scalarGot = new float[n + 2 * OFFSET];
+        scalar.gather(n, x, 5, index, OFFSET - 1, scalarGot, OFFSET);
+        assertThat(scalarGot).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void addAndMulMatchTheScalarTwinExactly(int n) {
         float[] a = random(n, 1);
         float[] b = random(n, 2);
