@@ -53,6 +53,9 @@ public final class VectorKernels implements Kernels {
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
             new float[MC * KC], new float[KC * NC], new float[MR * NR]});
 
+    /** Per-thread row offsets {@code j * ldb} for the gathers of {@link #packB} on a transposed B. */
+    private static final ThreadLocal<int[]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[NR]);
+
     /** Creates the kernels; the provider calls this only when the Vector API module is present. */
     public VectorKernels() {
     }
@@ -213,8 +216,20 @@ public final class VectorKernels implements Kernels {
         for (int jr = 0; jr < nc; jr += width) {
             int nr = Math.min(width, nc - jr);
             int base = jr * kc;
-            if (transB) {
-                // op(B)[p, j] = B[j, p]: walk B's rows (contiguous in p), scatter with stride width.
+            if (transB && nr == NR && width == NR) {
+                // op(B)[p, j] = B[j, p]: one step p of a full panel is a gather down NR rows of B, written out
+                // contiguously (a strided scatter of each row instead costs a cache line per store).
+                int[] rowStarts = ROW_STARTS.get();
+                for (int j = 0; j < NR; j++) {
+                    rowStarts[j] = j * ldb;
+                }
+                int src = bOffset + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src + p, rowStarts, 0).intoArray(bPack, base + p * NR);
+                    FloatVector.fromArray(S, b, src + p, rowStarts, L).intoArray(bPack, base + p * NR + L);
+                }
+            } else if (transB) {
+                // A partial panel: walk B's rows (contiguous in p), scatter with stride width.
                 for (int j = 0; j < nr; j++) {
                     int src = bOffset + (jc + jr + j) * ldb + pc;
                     for (int p = 0; p < kc; p++) {
