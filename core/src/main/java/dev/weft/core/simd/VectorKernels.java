@@ -56,6 +56,17 @@ public final class VectorKernels implements Kernels {
     /** Per-thread row offsets {@code j * ldb} for the gathers of {@link #packB} on a transposed B. */
     private static final ThreadLocal<int[]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[NR]);
 
+    /** Per-thread gather offsets of {@link #packA} on a plain A: lane {@code q} reads row {@code q % MR}, step {@code q / MR}. */
+    private static final ThreadLocal<int[]> LANE_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
+
+    private static int[] laneOffsets(int lda) {
+        int[] lanes = LANE_OFFSETS.get();
+        for (int q = 0; q < L; q++) {
+            lanes[q] = (q % MR) * lda + q / MR;
+        }
+        return lanes;
+    }
+
     /** Creates the kernels; the provider calls this only when the Vector API module is present. */
     public VectorKernels() {
     }
@@ -188,6 +199,21 @@ public final class VectorKernels implements Kernels {
                     }
                     for (int r = mr; r < MR; r++) {
                         aPack[dst + r] = 0f;
+                    }
+                }
+            } else if (mr == MR && L % MR == 0) {
+                // op(A)[i, p] = A[i, p]: one gather takes L / MR steps of all MR rows (lane q: row q % MR, step
+                // q / MR), so the panel is written out contiguously rather than MR interleaved strided streams.
+                int steps = L / MR;
+                int[] lanes = laneOffsets(lda);
+                int src = aOffset + (ic + ir) * lda + pc;
+                int p = 0;
+                for (; p + steps <= kc; p += steps) {
+                    FloatVector.fromArray(S, a, src + p, lanes, 0).mul(alpha).intoArray(aPack, base + p * MR);
+                }
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        aPack[base + p * MR + r] = alpha * a[src + r * lda + p];
                     }
                 }
             } else {
