@@ -363,6 +363,7 @@ public final class Convolution {
     }
 
     private void col2imItem(float[] dIn, int inBase, float[] dCols, int columns, int column) {
+        Kernels kernels = Kernels.get();
         int height = g.height();
         int width = g.width();
         int outH = g.outHeight();
@@ -383,8 +384,12 @@ public final class Convolution {
                             continue;
                         }
                         int dst = plane + iy * width + dx;
-                        for (int x = xFrom; x < xTo; x++) {
-                            dIn[dst + x * stride] += dCols[src + x];
+                        if (stride == 1) {
+                            kernels.add(xTo - xFrom, dIn, dst + xFrom, dCols, src + xFrom, dIn, dst + xFrom);
+                        } else {
+                            for (int x = xFrom; x < xTo; x++) {
+                                dIn[dst + x * stride] += dCols[src + x];
+                            }
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package dev.weft.core.simd;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,6 +35,10 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Lanes per vector. */
     private static final int L = S.length();
+    /** Int vectors of as many lanes, for index arithmetic. */
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    /** {@code 0, 1, ..., L - 1}. */
+    private static final IntVector IOTA = IntVector.zero(IS).addIndex(1);
 
     /**
      * Micro-tile rows (values of A broadcast per step). 8 rows x 2 vectors keep 16 accumulators, 2 B vectors and 8
@@ -359,7 +364,14 @@ public final class VectorKernels implements Kernels {
     public void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOffset, index, indexOffset + i).intoArray(out, outOffset + i);
+            // A vector of consecutive indices (a convolution window row wider than a vector) is one plain load.
+            IntVector at = IntVector.fromArray(IS, index, indexOffset + i);
+            int start = index[indexOffset + i];
+            if (at.sub(IOTA).compare(VectorOperators.EQ, start).allTrue()) {
+                FloatVector.fromArray(S, x, xOffset + start).intoArray(out, outOffset + i);
+            } else {
+                FloatVector.fromArray(S, x, xOffset, index, indexOffset + i).intoArray(out, outOffset + i);
+            }
         }
         for (; i < n; i++) {
             out[outOffset + i] = x[xOffset + index[indexOffset + i]];
