@@ -67,6 +67,25 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void gatherOfConsecutiveIndicesAndOfAlmostConsecutiveOnesReadsTheRightElements(int n) {
+        float[] x = random(2 * n + 40, 4);
+        int[] index = new int[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i + 7;                 // runs of consecutive indices: read as plain vector loads
+        }
+        if (n > 20) {
+            index[n / 2] = n / 2 + 30;         // one lane breaks its run: that vector must be gathered
+            index[n - 1] = 0;
+        }
+        float[] got = new float[n];
+        simd.gather(n, x, 2, index, 0, got, 0);
+        float[] expected = new float[n];
+        scalar.gather(n, x, 2, index, 0, expected, 0);
+        assertThat(got).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void addAndMulMatchTheScalarTwinExactly(int n) {
         float[] a = random(n, 1);
         float[] b = random(n, 2);
