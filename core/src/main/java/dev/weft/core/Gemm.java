@@ -5,7 +5,7 @@ import dev.weft.core.simd.Kernels;
 /**
  * Multi-threaded SGEMM over row-major arrays: {@code C = alpha * op(A) * op(B) + beta * C}.
  *
- * <p>Threads take disjoint blocks of rows of {@code C} (or, when {@code C} has few rows, blocks of columns); each
+ * <p>Threads take disjoint blocks of rows of {@code C} or of columns, whichever makes them pack less twice; each
  * element's reduction over {@code k} runs in the same order whatever the block it falls in, so results are
  * bit-identical for 1 or N threads. Each thread packs its own panels (see
  * {@link dev.weft.core.simd.VectorKernels}); the pool is {@link Parallel}'s.
@@ -41,7 +41,7 @@ public final class Gemm {
         int threads = Parallel.threads();
         if (flops < PARALLEL_FLOPS || threads == 1) {
             kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else if (m >= threads * ROW_GRAIN || m >= n) {
+        } else if (splitRows(m, n, threads)) {
             Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k, alpha,
                     a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
                     beta, c, cOffset + from * ldc, ldc));
@@ -69,6 +69,17 @@ public final class Gemm {
                 a, aOffset, lda,
                 (row, column, rows, columns, width, panels) -> b.pack(row, from + column, rows, columns, width, panels),
                 beta, c, cOffset + from, ldc));
+    }
+
+    /**
+     * Whether to split C by rows rather than by columns. Each thread packs the whole of the operand it does not
+     * split (all of B when rows are split, all of A when columns are), so the smaller of the two is the one to
+     * duplicate: B ({@code k x n}) when {@code n <= m}. Either way there must be a block per thread.
+     */
+    private static boolean splitRows(int m, int n, int threads) {
+        boolean rowsPossible = m >= threads * ROW_GRAIN;
+        boolean columnsPossible = n >= threads * COLUMN_GRAIN;
+        return rowsPossible && (n <= m || !columnsPossible) || !columnsPossible && m >= n;
     }
 
     /** {@code C = op(A) * op(B)} on 2-D tensors, returning a new tensor. */
