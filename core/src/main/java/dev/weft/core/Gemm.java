@@ -29,6 +29,11 @@ public final class Gemm {
     /** Columns per unit of work when splitting over columns: a multiple of the micro-tile width (32). */
     private static final int COLUMN_GRAIN = 32;
 
+    /** Largest B (in floats, 16 MiB) packed once and shared by the threads; beyond it each packs its own. */
+    private static final long SHARED_PACK_LIMIT = 1L << 22;
+    /** The calling thread's buffer for a shared packing of B, grown to the largest one seen. */
+    private static final ThreadLocal<float[]> SHARED_PACK = ThreadLocal.withInitial(() -> new float[0]);
+
     private Gemm() {
     }
 
@@ -42,6 +47,23 @@ public final class Gemm {
         if (flops < PARALLEL_FLOPS || threads == 1) {
             kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else if (splitRows(m, n, threads)) {
+            int width = kernels.panelWidth();
+            long packedSize = (long) k * ceilDiv(n, Math.max(1, width)) * width;
+            if (width > 0 && packedSize <= SHARED_PACK_LIMIT) {
+                // Every row block multiplies all of B: pack it once, both threads taking panels, then share it.
+                float[] data = SHARED_PACK.get();
+                if (data.length < packedSize) {
+                    data = new float[(int) packedSize];
+                    SHARED_PACK.set(data);
+                }
+                float[] panels = data;
+                Parallel.forRange(ceilDiv(n, width), 1, (from, to) ->
+                        packPanels(transB, k, n, b, bOffset, ldb, width, from, to, panels));
+                Kernels.PackedPanels packed = new Kernels.PackedPanels(panels, k, n, width);
+                Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, to - from, n, k, alpha,
+                        a, aOffset + (transA ? from : from * lda), lda, packed, beta, c, cOffset + from * ldc, ldc));
+                return;
+            }
             Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, transB, to - from, n, k, alpha,
                     a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
                     beta, c, cOffset + from * ldc, ldc));
@@ -69,6 +91,40 @@ public final class Gemm {
                 a, aOffset, lda,
                 (row, column, rows, columns, width, panels) -> b.pack(row, from + column, rows, columns, width, panels),
                 beta, c, cOffset + from, ldc));
+    }
+
+    /**
+     * Packs panels {@code [fromPanel, toPanel)} of {@code op(B)} ({@code k x n}) as {@link Kernels.PackedPanels}
+     * of the given width.
+     */
+    private static void packPanels(boolean transB, int k, int n, float[] b, int bOffset, int ldb, int width,
+                                   int fromPanel, int toPanel, float[] panels) {
+        for (int q = fromPanel; q < toPanel; q++) {
+            int first = q * width;
+            int count = Math.min(width, n - first);
+            int base = q * k * width;
+            if (transB) {
+                for (int j = 0; j < count; j++) {
+                    int src = bOffset + (first + j) * ldb;
+                    for (int p = 0; p < k; p++) {
+                        panels[base + p * width + j] = b[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOffset + p * ldb + first, panels, base + p * width, count);
+                }
+            }
+            if (count < width) {
+                for (int p = 0; p < k; p++) {
+                    java.util.Arrays.fill(panels, base + p * width + count, base + (p + 1) * width, 0f);
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /**

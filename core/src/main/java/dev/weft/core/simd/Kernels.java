@@ -49,6 +49,34 @@ public interface Kernels {
     }
 
     /**
+     * {@code op(B)} ({@code depth x columns}) packed once and whole, as full-depth column panels {@code width}
+     * wide: panel {@code q} holds the {@code depth x width} values of columns {@code q * width ...} row after row,
+     * starting at {@code q * depth * width}; columns past {@code columns} are zero. A kernel whose panels are this
+     * wide ({@link #panelWidth()}) multiplies them in place, so threads that share one product share one packing
+     * of {@code B}; any other kernel asks for blocks, which are copied out.
+     */
+    record PackedPanels(float[] data, int depth, int columns, int width) implements PanelSource {
+        @Override
+        public void pack(int row, int column, int rows, int count, int panelWidth, float[] panels) {
+            for (int start = 0; start < count; start += panelWidth) {
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < panelWidth; j++) {
+                        int col = column + start + j;
+                        panels[start * rows + r * panelWidth + j] = start + j < count
+                                ? data[(col / width) * depth * width + (row + r) * width + col % width] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The width of the column panels this implementation multiplies ({@link PackedPanels} of this width are read in
+     * place), or 0 if it takes {@code B} as one row-major block.
+     */
+    int panelWidth();
+
+    /**
      * {@code C = alpha * op(A) * B + beta * C} as {@link #sgemm(boolean, boolean, int, int, int, float, float[],
      * int, int, float[], int, int, float, float[], int, int) sgemm}, with {@code B} ({@code k x n}) produced block by
      * block by {@code b}. The arithmetic on each element of {@code C} is the same as with B given as an array.

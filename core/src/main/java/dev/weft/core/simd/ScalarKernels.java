@@ -45,6 +45,11 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public int panelWidth() {
+        return 0;
+    }
+
     /** The whole of {@code B} is asked for at once, as one row-major panel, then multiplied as an array. */
     @Override
     public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,

@@ -104,6 +104,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public int panelWidth() {
+        return NR;
+    }
+
+    @Override
     public void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                       PanelSource b, float beta, float[] c, int cOffset, int ldc) {
         if (m <= 0 || n <= 0) {
@@ -118,8 +123,11 @@ public final class VectorKernels implements Kernels {
         }
         float[][] scratch = SCRATCH.get();
         float[] aPack = scratch[0];
-        float[] bPack = scratch[1];
         float[] tile = scratch[2];
+        // B packed once for all threads, in this kernel's panel width: multiplied where it lies.
+        PackedPanels shared = b instanceof PackedPanels p && p.width() == NR && p.depth() == k && p.columns() >= n
+                ? p : null;
+        float[] bPack = shared != null ? shared.data() : scratch[1];
         // Depth blocks of equal size (288 -> 144 + 144 rather than 256 + 32): fewer passes over C for a thin tail.
         int depthBlocks = (k + KC - 1) / KC;
         int depth = (k + depthBlocks - 1) / depthBlocks;
@@ -129,13 +137,15 @@ public final class VectorKernels implements Kernels {
                 int kc = Math.min(depth, k - pc);
                 // The first depth block of a beta == 0 product stores its tiles: C is never read, nor cleared first.
                 boolean accumulate = pc > 0 || beta != 0f;
-                b.pack(pc, jc, kc, nc, NR, bPack);
+                if (shared == null) {
+                    b.pack(pc, jc, kc, nc, NR, bPack);
+                }
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     packA(transA, a, aOffset, lda, ic, pc, mc, kc, alpha, aPack);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bi = jr * kc;
+                        int bi = shared == null ? jr * kc : (jc + jr) * k + pc * NR;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ai = ir * kc;

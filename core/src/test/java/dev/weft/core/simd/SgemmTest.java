@@ -177,6 +177,29 @@ class SgemmTest {
         }
     }
 
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @MethodSource("panelShapes")
+    void packedPanelsAreMultipliedInPlaceOrCopiedOutWithTheSameResult(int m, int n, int k) {
+        Problem p = Problem.random(false, false, m, n, k, 3L * m + n + 11L * k);
+        for (Kernels kernels : new Kernels[] {new VectorKernels(), new ScalarKernels()}) {
+            float[] expected = p.run(kernels, 1f, 0.5f);
+            // The kernel's own width (read in place by the SIMD kernel) and an odd one (always copied out).
+            for (int width : new int[] {Math.max(1, kernels.panelWidth()), 5}) {
+                int panels = (n + width - 1) / width;
+                float[] data = new float[k * panels * width];
+                for (int col = 0; col < n; col++) {
+                    for (int row = 0; row < k; row++) {
+                        data[(col / width) * k * width + row * width + col % width] = (float) p.opB(row, col);
+                    }
+                }
+                float[] got = p.c().clone();
+                kernels.sgemm(false, m, n, k, 1f, p.a(), p.aOff(), p.lda(),
+                        new Kernels.PackedPanels(data, k, n, width), 0.5f, got, p.cOff(), p.ldc());
+                assertThat(got).as("%s, panels %d wide", kernels.name(), width).containsExactly(expected);
+            }
+        }
+    }
+
     @Test
     void alphaAndBetaScaleTheProductAndTheOldC() {
         float[][] alphaBeta = {{1f, 0f}, {0.5f, 0f}, {1f, 1f}, {-2f, 0.75f}, {0f, 0.5f}, {1.25f, -1f}};
