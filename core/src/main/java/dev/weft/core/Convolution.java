@@ -107,6 +107,15 @@ public final class Convolution {
      * (zero outside the image). {@code output} is overwritten.
      */
     public void forward(Tensor input, Tensor weights, Tensor bias, Tensor output) {
+        forward(input, weights, bias, output, false);
+    }
+
+    /**
+     * As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, then, with {@code relu}, {@code max(output, 0)} in the
+     * same pass over each group's output while it is still in cache (a convolution followed by a ReLU, fused:
+     * the ReLU layer's own pass over memory is saved).
+     */
+    public void forward(Tensor input, Tensor weights, Tensor bias, Tensor output, boolean relu) {
         checkSizes(input, weights, output);
         int outChannels = g.outChannels();
         Kernels kernels = Kernels.get();
@@ -123,11 +132,19 @@ public final class Convolution {
                     int base = output.offset() + first * outChannels * pixels;
                     kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
                             cols, 0f, out, base, columns);
-                    if (bias != null) {
+                    if (bias != null || relu) {
                         for (int o = 0; o < outChannels; o++) {
-                            float b = bias.data()[bias.offset() + o];
-                            for (int p = base + o * pixels, end = p + pixels; p < end; p++) {
-                                out[p] += b;
+                            float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+                            int start = base + o * pixels;
+                            if (relu) {
+                                for (int p = start, end = p + pixels; p < end; p++) {
+                                    float v = out[p] + b;
+                                    out[p] = v > 0f ? v : 0f;
+                                }
+                            } else {
+                                for (int p = start, end = p + pixels; p < end; p++) {
+                                    out[p] += b;
+                                }
                             }
                         }
                     }
@@ -140,8 +157,15 @@ public final class Convolution {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
                         int src = o * columns + m * pixels;
                         int dst = output.offset() + ((first + m) * outChannels + o) * pixels;
-                        for (int p = 0; p < pixels; p++) {
-                            out[dst + p] = y[src + p] + b;
+                        if (relu) {
+                            for (int p = 0; p < pixels; p++) {
+                                float v = y[src + p] + b;
+                                out[dst + p] = v > 0f ? v : 0f;
+                            }
+                        } else {
+                            for (int p = 0; p < pixels; p++) {
+                                out[dst + p] = y[src + p] + b;
+                            }
                         }
                     }
                 }
@@ -154,7 +178,23 @@ public final class Convolution {
      * {@code dWeights += dL/dWeights}, {@code dBias += sum_{n,y,x} dOutput} (if not null) accumulate.
      */
     public void backward(Tensor input, Tensor weights, Tensor dOutput, Tensor dInput, Tensor dWeights, Tensor dBias) {
+        backward(input, weights, null, dOutput, dInput, dWeights, dBias);
+    }
+
+    /**
+     * The backward pass of a forward with {@code relu}: {@code reluOutput} is that forward's output and
+     * {@code dOutput} the gradient of the loss with respect to it, so the convolution's own output gradient is
+     * {@code dOutput} where {@code reluOutput > 0} and zero elsewhere (the ReLU's backward, done while each group's
+     * gradient is gathered). With {@code reluOutput == null} this is
+     * {@link #backward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor)}.
+     */
+    public void backward(Tensor input, Tensor weights, Tensor reluOutput, Tensor dOutput, Tensor dInput,
+                         Tensor dWeights, Tensor dBias) {
         checkSizes(input, weights, dOutput);
+        if (reluOutput != null && reluOutput.size() != dOutput.size()) {
+            throw new IllegalArgumentException("convolution " + g + ": the ReLU output " + Arrays.toString(
+                    reluOutput.shape()) + " does not match dOutput " + Arrays.toString(dOutput.shape()));
+        }
         if (dWeights.size() != g.weightSize()) {
             throw new IllegalArgumentException("convolution " + g + " needs dWeights of " + g.weightSize()
                     + " elements, got " + Arrays.toString(dWeights.shape()));
@@ -178,17 +218,27 @@ public final class Convolution {
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
                 // dY [outChannels, items * pixels]: one image's NCHW block as it is, or gathered from NCHW.
+                // With a fused ReLU, dY = dOutput where the output is positive, else 0.
                 float[] dYData = dY;
                 int dYOffset = 0;
-                if (group == 1) {
+                if (group == 1 && reluOutput == null) {
                     dYData = dOutput.data();
                     dYOffset = dOutput.offset() + first * outChannels * pixels;
+                } else if (group == 1) {
+                    int at = first * outChannels * pixels;
+                    kernels.reluBackward(outChannels * pixels, reluOutput.data(), reluOutput.offset() + at,
+                            dOutput.data(), dOutput.offset() + at, dY, 0);
                 } else {
                     for (int m = 0; m < items; m++) {
                         for (int o = 0; o < outChannels; o++) {
-                            System.arraycopy(dOutput.data(),
-                                    dOutput.offset() + ((first + m) * outChannels + o) * pixels,
-                                    dY, o * columns + m * pixels, pixels);
+                            int at = ((first + m) * outChannels + o) * pixels;
+                            if (reluOutput == null) {
+                                System.arraycopy(dOutput.data(), dOutput.offset() + at,
+                                        dY, o * columns + m * pixels, pixels);
+                            } else {
+                                kernels.reluBackward(pixels, reluOutput.data(), reluOutput.offset() + at,
+                                        dOutput.data(), dOutput.offset() + at, dY, o * columns + m * pixels);
+                            }
                         }
                     }
                 }

@@ -102,6 +102,36 @@ class ConvolutionTest {
         }
     }
 
+    @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
+    @CsvSource({"3, 2, 20, 4", "9, 6, 13, 5"})   // one image per group (18x18 outputs), and grouped (11x11)
+    void aFusedReluEqualsTheConvolutionThenTheRelu(int batch, int in, int size, int out) {
+        Case c = Case.of(ConvGeometry.of(batch, in, size, size, out, 3, 3, 1, Padding.VALID));
+        Convolution conv = new Convolution(c.g());
+        Tensor plain = c.output();
+        conv.forward(c.input(), c.weights(), c.bias(), plain);
+        float[] expected = plain.toArray();
+        float[] mask = new float[expected.length];
+        for (int i = 0; i < expected.length; i++) {
+            mask[i] = expected[i] > 0f ? 1f : 0f;
+            expected[i] = expected[i] > 0f ? expected[i] : 0f;
+        }
+        Tensor fused = c.output();
+        conv.forward(c.input(), c.weights(), c.bias(), fused, true);
+        assertThat(fused.toArray()).containsExactly(expected);
+
+        Tensor masked = c.dOutput().copy();
+        for (int i = 0; i < mask.length; i++) {
+            masked.data()[i] *= mask[i];
+        }
+        Tensor[] reference = c.gradients();
+        conv.backward(c.input(), c.weights(), masked, reference[0], reference[1], reference[2]);
+        Tensor[] got = c.gradients();
+        conv.backward(c.input(), c.weights(), fused, c.dOutput(), got[0], got[1], got[2]);
+        for (int i = 0; i < got.length; i++) {
+            assertThat(got[i].toArray()).as("gradient %d", i).containsExactly(reference[i].toArray());
+        }
+    }
+
     @Test
     void groupsOfTheBatchDependOnTheGeometryNotOnTheThreadCount() {
         int[][] seedLayers = {{1, 28, 32}, {32, 13, 64}, {64, 5, 128}};

@@ -32,9 +32,10 @@ public final class Conv2D extends AbstractLayer {
     private Parameter weights;
     private Parameter bias;
 
-    // Training state: what backward needs (the input; the training convolution also keeps the unfolded input
-    // when it is small, see Convolution), and buffers reused while the batch size stays the same.
+    // Training state: what backward needs (the input, and whether the last forward applied a fused ReLU, whose
+    // output is then the output), and buffers reused while the batch size stays the same.
     private Tensor input;
+    private boolean reluFused;
     private Tensor output;
     private Tensor dInput;
     private Convolution convolution;
@@ -123,10 +124,23 @@ public final class Conv2D extends AbstractLayer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        return forward(x, training, false);
+    }
+
+    /**
+     * The forward pass followed by a ReLU, {@code max(Y, 0)}, done in the same pass over the output: what
+     * {@link Sequential} runs for a Conv2D directly followed by a {@link ReLU} (whose own pass it then skips). After
+     * a training forward with the ReLU, {@link #backward} takes the gradient of the ReLU's output.
+     */
+    Tensor forwardWithRelu(Tensor x, boolean training) {
+        return forward(x, training, true);
+    }
+
+    private Tensor forward(Tensor x, boolean training, boolean relu) {
         int batch = beginForward(x, training);
         if (!training) {
             Inference scratch = inference.forBatch(batch);
-            scratch.convolution().forward(x, weights.value(), bias.value(), scratch.output());
+            scratch.convolution().forward(x, weights.value(), bias.value(), scratch.output(), relu);
             return scratch.output();
         }
         if (output == null || output.dim(0) != batch) {
@@ -135,7 +149,8 @@ public final class Conv2D extends AbstractLayer {
             dInput = Tensor.zeros(AbstractLayer.withBatch(batch, inputShape()));
         }
         input = x;
-        convolution.forward(x, weights.value(), bias.value(), output);
+        reluFused = relu;
+        convolution.forward(x, weights.value(), bias.value(), output, relu);
         return output;
     }
 
@@ -145,8 +160,10 @@ public final class Conv2D extends AbstractLayer {
         // dX[n,c,p,q] = Σ_{o,i,j} dY[n,o,y,x] · W[o,c,i,j] over the (y,x) whose window covers (p,q)   (overwritten)
         // dW[o,c,i,j] += Σ_{n,y,x} dY[n,o,y,x] · X[n,c, y·s+i-padTop, x·s+j-padLeft]
         // db[o]       += Σ_{n,y,x} dY[n,o,y,x]
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): dY = dOutput ⊙ [Y > 0] comes first.
         Tensor dX = inputGradientNeeded ? dInput : null;
-        convolution.backward(input, weights.value(), dOutput, dX, weights.grad(), bias.grad());
+        convolution.backward(input, weights.value(), reluFused ? output : null, dOutput, dX, weights.grad(),
+                bias.grad());
         return dX;
     }
 }

@@ -45,6 +45,12 @@ public final class Sequential {
     private final int[] inputShape;
     private final long seed;
     private final List<Layer> layers;
+    /**
+     * {@code reluFused[i]}: layer {@code i} is a {@link Conv2D} directly followed by a {@link ReLU}. Forward and
+     * backward then run the pair as one ({@link Conv2D#forwardWithRelu}), which saves the ReLU's own passes over
+     * memory; the result is the same, bit for bit. Layers called one by one are not fused.
+     */
+    private final boolean[] reluFused;
 
     /**
      * Builds the model: each layer is given the previous layer's output shape and a generator derived from
@@ -75,6 +81,10 @@ public final class Sequential {
             shape = layer.outputShape();
         }
         layers[0].setInputGradientNeeded(false);
+        this.reluFused = new boolean[layers.length];
+        for (int i = 0; i + 1 < layers.length; i++) {
+            reluFused[i] = layers[i] instanceof Conv2D && layers[i + 1] instanceof ReLU;
+        }
     }
 
     /** Per-sample input shape. */
@@ -127,8 +137,13 @@ public final class Sequential {
                     + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
         }
         Tensor x = input;
-        for (Layer layer : layers) {
-            x = layer.forward(x, training);
+        for (int i = 0; i < layers.size(); i++) {
+            if (reluFused[i]) {
+                x = ((Conv2D) layers.get(i)).forwardWithRelu(x, training);
+                i++;   // the ReLU is done
+            } else {
+                x = layers.get(i).forward(x, training);
+            }
         }
         return x;
     }
@@ -140,6 +155,9 @@ public final class Sequential {
     public void backward(Tensor dLogits) {
         Tensor d = dLogits;
         for (int i = layers.size() - 1; i >= 0; i--) {
+            if (i > 0 && reluFused[i - 1]) {
+                continue;   // a fused ReLU: the convolution before it takes the ReLU's output gradient
+            }
             d = layers.get(i).backward(d);
         }
     }

@@ -31,6 +31,47 @@ class SequentialTest {
         assertThat(l).isBetween(0f, 20f);
     }
 
+    /** The layers of the fusion test: the first convolution has 18x18 outputs per image, the second 7x7. */
+    private static Sequential convReluModel() {
+        return new Sequential(new int[] {2, 20, 20}, 9L,
+                new Conv2D(5, 3), new ReLU(), new MaxPool2D(2),
+                new Conv2D(6, 3), new ReLU(), new Flatten(), new Dense(4));
+    }
+
+    @Test
+    void aConvolutionAndTheReluAfterItRunFusedGiveTheLayerByLayerResultsExactly() {
+        Tensor x = Tensor.uniform(new int[] {4, 2, 20, 20}, -1f, 1f, 3L);
+        Tensor dLogits = Tensor.uniform(new int[] {4, 4}, -1f, 1f, 4L);
+        for (boolean training : new boolean[] {true, false}) {
+            Sequential fused = convReluModel();
+            Sequential separate = convReluModel();
+            Tensor fusedLogits = fused.forward(x, training).copy();
+            Tensor y = x;
+            for (Layer layer : separate.layers()) {
+                y = layer.forward(y, training);
+            }
+            assertThat(fusedLogits.toArray()).as("logits, training=%s", training).containsExactly(y.toArray());
+        }
+        Sequential fused = convReluModel();
+        Sequential separate = convReluModel();
+        fused.zeroGrad();
+        separate.zeroGrad();
+        fused.forward(x, true);
+        fused.backward(dLogits);
+        Tensor y = x;
+        for (Layer layer : separate.layers()) {
+            y = layer.forward(y, true);
+        }
+        Tensor d = dLogits;
+        for (int i = separate.layers().size() - 1; i >= 0; i--) {
+            d = separate.layers().get(i).backward(d);
+        }
+        for (int k = 0; k < fused.parameters().size(); k++) {
+            assertThat(fused.parameters().get(k).grad().toArray()).as("gradient of parameter %d", k)
+                    .containsExactly(separate.parameters().get(k).grad().toArray());
+        }
+    }
+
     @Test
     void shapeMismatchNamesTheLayer() {
         assertThatThrownBy(() -> new Sequential(new int[] {1, 28, 28}, 1L, new Conv2D(8, 3), new Dense(10)))
