@@ -33,6 +33,8 @@ public final class BatchNorm extends AbstractLayer {
     // Training state: x̂ = (X - μ)/sqrt(σ² + ε), 1/sqrt(σ² + ε) per channel, and reused buffers.
     private Tensor normalized;
     private float[] inverseStd;
+    /** Whether the last training forward applied a fused ReLU (then the output is the ReLU's). */
+    private boolean reluFused;
     private Tensor output;
     private Tensor dInput;
 
@@ -109,6 +111,19 @@ public final class BatchNorm extends AbstractLayer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        return forward(x, training, false);
+    }
+
+    /**
+     * The forward pass followed by a ReLU, {@code max(Y, 0)}, in the same pass over the output: what
+     * {@link Sequential} runs for a BatchNorm directly followed by a {@link ReLU} (whose own pass it then skips).
+     * After a training forward with the ReLU, {@link #backward} takes the gradient of the ReLU's output.
+     */
+    Tensor forwardWithRelu(Tensor x, boolean training) {
+        return forward(x, training, true);
+    }
+
+    private Tensor forward(Tensor x, boolean training, boolean relu) {
         int batch = beginForward(x, training);
         float[] in = x.data();
         int xOff = x.offset();
@@ -126,7 +141,8 @@ public final class BatchNorm extends AbstractLayer {
                     for (int n = 0; n < batch; n++) {
                         int base = (n * channels + c) * spatial;
                         for (int s = 0; s < spatial; s++) {
-                            out[base + s] = in[xOff + base + s] * scale + shift;
+                            float v = in[xOff + base + s] * scale + shift;
+                            out[base + s] = relu ? (v > 0f ? v : 0f) : v;
                         }
                     }
                 }
@@ -138,6 +154,7 @@ public final class BatchNorm extends AbstractLayer {
             normalized = Tensor.zeros(x.shape());
             dInput = Tensor.zeros(x.shape());
         }
+        reluFused = relu;
         float[] out = output.data();
         float[] xHat = normalized.data();
         float[] mean = runningMean.data();
@@ -172,7 +189,8 @@ public final class BatchNorm extends AbstractLayer {
                     for (int s = 0; s < spatial; s++) {
                         float h = xHat[base + s] * invStd;
                         xHat[base + s] = h;
-                        out[base + s] = gc * h + bc;
+                        float v = gc * h + bc;
+                        out[base + s] = relu ? (v > 0f ? v : 0f) : v;
                     }
                 }
                 mean[c] = momentum * mean[c] + (1 - momentum) * m;
@@ -196,15 +214,26 @@ public final class BatchNorm extends AbstractLayer {
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): each run of dY is first masked with [Y > 0].
+        float[] out = output.data();
+        boolean relu = reluFused;
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
+            float[] masked = relu ? new float[spatial] : null;
             for (int c = from; c < to; c++) {
                 double sumDy = 0;
                 double sumDyXHat = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    sumDy += kernels.sum(spatial, dY, dyOff + base);
-                    sumDyXHat += kernels.dot(spatial, dY, dyOff + base, xHat, base);
+                    float[] dy = dY;
+                    int at = dyOff + base;
+                    if (relu) {
+                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, masked, 0);
+                        dy = masked;
+                        at = 0;
+                    }
+                    sumDy += kernels.sum(spatial, dy, at);
+                    sumDyXHat += kernels.dot(spatial, dy, at, xHat, base);
                 }
                 dBeta[c] += (float) sumDy;
                 dGamma[c] += (float) sumDyXHat;
@@ -213,8 +242,15 @@ public final class BatchNorm extends AbstractLayer {
                 float scale = g[c] * inverseStd[c];
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
+                    float[] dy = dY;
+                    int at = dyOff + base;
+                    if (relu) {
+                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, masked, 0);
+                        dy = masked;
+                        at = 0;
+                    }
                     for (int s = 0; s < spatial; s++) {
-                        dX[base + s] = scale * (dY[dyOff + base + s] - meanDy - xHat[base + s] * meanDyXHat);
+                        dX[base + s] = scale * (dy[at + s] - meanDy - xHat[base + s] * meanDyXHat);
                     }
                 }
             }

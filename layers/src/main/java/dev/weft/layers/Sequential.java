@@ -46,9 +46,10 @@ public final class Sequential {
     private final long seed;
     private final List<Layer> layers;
     /**
-     * {@code reluFused[i]}: layer {@code i} is a {@link Conv2D} directly followed by a {@link ReLU}. Forward and
-     * backward then run the pair as one ({@link Conv2D#forwardWithRelu}), which saves the ReLU's own passes over
-     * memory; the result is the same, bit for bit. Layers called one by one are not fused.
+     * {@code reluFused[i]}: layer {@code i} is a {@link Conv2D} or a {@link BatchNorm} directly followed by a
+     * {@link ReLU}. Forward and backward then run the pair as one ({@link Conv2D#forwardWithRelu},
+     * {@link BatchNorm#forwardWithRelu}), which saves the ReLU's own passes over memory; the result is the same,
+     * bit for bit. Layers called one by one are not fused.
      */
     private final boolean[] reluFused;
 
@@ -83,7 +84,8 @@ public final class Sequential {
         layers[0].setInputGradientNeeded(false);
         this.reluFused = new boolean[layers.length];
         for (int i = 0; i + 1 < layers.length; i++) {
-            reluFused[i] = layers[i] instanceof Conv2D && layers[i + 1] instanceof ReLU;
+            reluFused[i] = (layers[i] instanceof Conv2D || layers[i] instanceof BatchNorm)
+                    && layers[i + 1] instanceof ReLU;
         }
     }
 
@@ -139,7 +141,9 @@ public final class Sequential {
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             if (reluFused[i]) {
-                x = ((Conv2D) layers.get(i)).forwardWithRelu(x, training);
+                Layer layer = layers.get(i);
+                x = layer instanceof Conv2D conv ? conv.forwardWithRelu(x, training)
+                        : ((BatchNorm) layer).forwardWithRelu(x, training);
                 i++;   // the ReLU is done
             } else {
                 x = layers.get(i).forward(x, training);

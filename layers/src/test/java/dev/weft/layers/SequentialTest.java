@@ -31,15 +31,20 @@ class SequentialTest {
         assertThat(l).isBetween(0f, 20f);
     }
 
-    /** The layers of the fusion test: the first convolution has 18x18 outputs per image, the second 7x7. */
+    /**
+     * The layers of the fusion test: Conv2D + ReLU (18x18 outputs per image, then 7x7), BatchNorm + ReLU over
+     * channels and over features, and an unfused Conv2D + BatchNorm.
+     */
     private static Sequential convReluModel() {
         return new Sequential(new int[] {2, 20, 20}, 9L,
                 new Conv2D(5, 3), new ReLU(), new MaxPool2D(2),
-                new Conv2D(6, 3), new ReLU(), new Flatten(), new Dense(4));
+                new Conv2D(6, 3), new ReLU(),
+                new Conv2D(4, 3), new BatchNorm(), new ReLU(),
+                new Flatten(), new Dense(8), new BatchNorm(), new ReLU(), new Dense(4));
     }
 
     @Test
-    void aConvolutionAndTheReluAfterItRunFusedGiveTheLayerByLayerResultsExactly() {
+    void aConvolutionOrBatchNormAndTheReluAfterItRunFusedGiveTheLayerByLayerResultsExactly() {
         Tensor x = Tensor.uniform(new int[] {4, 2, 20, 20}, -1f, 1f, 3L);
         Tensor dLogits = Tensor.uniform(new int[] {4, 4}, -1f, 1f, 4L);
         for (boolean training : new boolean[] {true, false}) {
