@@ -44,7 +44,7 @@ final class EdaStage {
         this.train = train;
         this.seed = seed;
         this.random = new SplittableRandom(seed);
-        this.pixels = Eda.bytes(train);
+        this.pixels = train.pixels();
     }
 
     /** Writes the section; returns the covariance of the training pixels, for the PCA. */
