@@ -1,24 +1,12 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.ImageSet;
-
 /**
- * Small helpers around the analysis module's {@code ImageStatistics} for the EDA stage: the raw bytes of a whole
- * image set, folding 256 exact bins into fewer, and distances between images.
+ * Small helpers around the analysis module's {@code ImageStatistics} for the EDA stage: folding 256 exact bins into
+ * fewer, and distances between images.
  */
 final class Eda {
 
     private Eda() {
-    }
-
-    /** The raw pixels (0-255, row-major) of every image, one image after another. */
-    static byte[] bytes(ImageSet set) {
-        int n = set.rows() * set.cols();
-        byte[] all = new byte[set.size() * n];
-        for (int i = 0; i < set.size(); i++) {
-            System.arraycopy(set.pixels(i), 0, all, i * n, n);
-        }
-        return all;
     }
 
     /** Exact counts of the 256 intensities folded into {@code bins} equal bins over [0, 1]. */

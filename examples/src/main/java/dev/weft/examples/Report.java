@@ -1,5 +1,6 @@
 package dev.weft.examples;
 
+import dev.weft.analysis.charts.Chart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +147,19 @@ public final class Report {
                 .append(Html.escape(caption)).append("\" loading=\"lazy\">\n<figcaption><b>")
                 .append(Html.escape(caption)).append(".</b> ").append(Html.escape(reading))
                 .append("</figcaption>\n</figure>\n");
+    }
+
+    /**
+     * Renders {@code chart} at {@code width x height} into the report folder as {@code fileName} and adds it as a
+     * figure with its caption and reading (see {@link #figure(String, String, String)}).
+     */
+    public void figure(Chart chart, String fileName, int width, int height, String caption, String reading) {
+        try {
+            chart.write(work.resolve(fileName), width, height);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write figure " + fileName, e);
+        }
+        figure(fileName, caption, reading);
     }
 
     /** A table with a header row; cells are plain text (escaped). */

@@ -3,10 +3,12 @@ package dev.weft.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,5 +63,20 @@ class ReportTest {
                 "<img src=\"f.png\"", "Fig &lt;1&gt;", "reads &quot;well&quot;", "<td>&lt;td&gt;</td>");
         assertThat(page).containsOnlyOnce("</section>");
         assertThat(report.files()).containsExactly("f.png");
+    }
+
+    @Test
+    void aChartFigureIsDrawnAtItsSizeIntoTheFolderAndListed() throws IOException {
+        Report report = Report.create(tmp.resolve("r"), "T");
+        report.section("s", "S");
+
+        report.figure((width, height) -> new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), "c.png",
+                120, 80, "A chart", "It reads.");
+
+        BufferedImage written = ImageIO.read(report.dir().resolve("c.png").toFile());
+        assertThat(written.getWidth()).isEqualTo(120);
+        assertThat(written.getHeight()).isEqualTo(80);
+        assertThat(report.page()).contains("<img src=\"c.png\"", "<b>A chart.</b> It reads.");
+        assertThat(report.files()).containsExactly("c.png");
     }
 }

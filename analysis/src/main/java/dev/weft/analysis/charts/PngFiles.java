@@ -3,9 +3,11 @@ package dev.weft.analysis.charts;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /** Writing images as PNG files, atomically. */
@@ -31,7 +33,7 @@ public final class PngFiles {
         Path target = png.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path temp = createTemporary(dir, target.getFileName().toString());
         try {
             if (!ImageIO.write(image, "png", temp.toFile())) {
                 throw new IOException("no PNG writer available for image type " + image.getType()
@@ -46,6 +48,25 @@ public final class PngFiles {
             Files.deleteIfExists(temp);
         }
         return png;
+    }
+
+    /**
+     * A new empty file {@code .NAME.RANDOM.tmp} in {@code dir} with the permissions any new file gets there (on
+     * POSIX, as the umask gives). Not {@link Files#createTempFile}, whose file is private (600) on POSIX: the PNG
+     * should be as readable as any file the user writes, not only by the accident that {@code ImageIO} deletes and
+     * recreates its output file. (The data package's writers do the same; the two packages share no code.)
+     */
+    private static Path createTemporary(Path dir, String fileName) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String unique = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createFile(dir.resolve("." + fileName + "." + unique + ".tmp"));
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 100) {
+                    throw taken;
+                }
+            }
+        }
     }
 
     /** Checks a requested picture size; every {@link Chart#render} calls this first. */

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Writes a file under a temporary name in the same directory and renames it, so readers never see half a file. */
 final class AtomicFiles {
@@ -18,6 +20,9 @@ final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Random names to try for a temporary file before giving up; a clash even once is already unlikely. */
+    private static final int MAX_ATTEMPTS = 100;
+
     private AtomicFiles() {
     }
 
@@ -27,7 +32,7 @@ final class AtomicFiles {
         Path temporary = null;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".part");
+            temporary = createTemporary(directory, absolute.getFileName().toString());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
                 content.writeTo(out);
             }
@@ -37,6 +42,25 @@ final class AtomicFiles {
             throw new UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temporary);
+        }
+    }
+
+    /**
+     * Creates a new empty file {@code .NAME.RANDOM.part} in {@code directory} with the permissions any new file
+     * gets there (on POSIX, as the umask gives, typically 644). Not {@link Files#createTempFile}: that makes the file
+     * private (600) on POSIX, and the rename would hand that mode on to the user's file. Creating the file with
+     * {@code CREATE_NEW} semantics keeps what made {@code createTempFile} safe: a name nobody else holds.
+     */
+    static Path createTemporary(Path directory, String fileName) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            String unique = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createFile(directory.resolve("." + fileName + "." + unique + ".part"));
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw taken;
+                }
+            }
         }
     }
 

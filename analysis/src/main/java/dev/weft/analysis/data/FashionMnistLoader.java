@@ -225,7 +225,7 @@ public final class FashionMnistLoader {
                     .connectTimeout(Duration.ofSeconds(30)).build();
             for (String name : FashionMnist.IDX_FILES) {
                 String fileName = name + ".gz";
-                Path part = Files.createTempFile(target, "." + fileName + ".", ".part");
+                Path part = AtomicFiles.createTemporary(target, fileName);
                 temporary.put(fileName, part);
                 fetch(client, baseUrl.resolve(fileName), part);
             }

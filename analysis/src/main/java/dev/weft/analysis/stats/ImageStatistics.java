@@ -9,6 +9,8 @@ import dev.weft.analysis.pca.Covariance;
  * Every method takes {@code pixelsPerImage} (784 for 28 x 28) and checks that the array holds whole images.
  *
  * <pre>{@code
+ * byte[] pixels = train.pixels();                                              // an ImageSet's raw bytes
+ * int[] labels = train.labels();
  * Histogram all = ImageStatistics.intensityHistogram(pixels);                  // 256 bins over every pixel
  * Histogram[] centre = ImageStatistics.pixelHistogramsByClass(pixels, 784, labels, 10, 14 * 28 + 14);
  * float[][] means = ImageStatistics.meanImages(pixels, 784, labels, 10);        // one [0,1] image per class

@@ -4,8 +4,10 @@ import static dev.weft.analysis.data.Fixtures.csv;
 import static dev.weft.analysis.data.Fixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -54,6 +56,19 @@ class FashionMnistCsvTest {
             assertThat(files).containsExactly(dir.resolve("out.csv"));
         }
         assertThat(FashionMnistCsv.read(dir.resolve("out.csv")).size()).isEqualTo(3);
+    }
+
+    @Test
+    void theWrittenFileGetsTheUmasksPermissionsNotPrivateTemporaryOnes() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "file permissions are POSIX only");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+
+        FashionMnistCsv.write(Fixtures.images("x", 2, 3), dir.resolve("out.csv"));
+
+        assertThat(Files.getPosixFilePermissions(dir.resolve("out.csv")))
+                .as("the permissions of a file created as usual here")
+                .isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test

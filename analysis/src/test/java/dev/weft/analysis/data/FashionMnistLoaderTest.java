@@ -2,6 +2,7 @@ package dev.weft.analysis.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -267,6 +269,20 @@ class FashionMnistLoaderTest {
             // The next load finds the cache and needs no server.
             server.stop(0);
             assertThat(loader(Map.of()).load().directory()).isEqualTo(cache());
+        }
+
+        @Test
+        void downloadedFilesGetTheUmasksPermissionsNotPrivateTemporaryOnes() throws IOException {
+            assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                    "file permissions are POSIX only");
+            Path plain = Files.createFile(tmp.resolve("plain.txt"));
+
+            downloading("good").download();
+
+            for (String name : FashionMnist.IDX_FILES) {
+                assertThat(Files.getPosixFilePermissions(cache().resolve(name + ".gz"))).as(name)
+                        .isEqualTo(Files.getPosixFilePermissions(plain));
+            }
         }
 
         @Test

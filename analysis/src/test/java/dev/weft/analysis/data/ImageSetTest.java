@@ -66,6 +66,26 @@ class ImageSetTest {
     }
 
     @Test
+    void allPixelsAreEveryImageInOrder() {
+        ImageSet some = set.subset(new int[] {7, 3});
+
+        byte[] all = some.pixels();
+
+        assertThat(all).hasSize(2 * 784);
+        assertThat(Arrays.copyOfRange(all, 0, 784)).isEqualTo(set.pixels(7));
+        assertThat(Arrays.copyOfRange(all, 784, 2 * 784)).isEqualTo(set.pixels(3));
+    }
+
+    @Test
+    void allPixelsAreACopy() {
+        int before = set.pixel(0, 0, 0);
+
+        set.pixels()[0] = (byte) (before + 1);
+
+        assertThat(set.pixel(0, 0, 0)).isEqualTo(before);
+    }
+
+    @Test
     void oneHotHasASingleOneInTheLabelColumn() {
         Tensor oneHot = set.oneHot(0, 12);
 
