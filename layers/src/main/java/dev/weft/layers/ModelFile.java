@@ -1,5 +1,6 @@
 package dev.weft.layers;
 
+import dev.weft.core.AtomicFiles;
 import dev.weft.core.ConvGeometry.Padding;
 import dev.weft.core.Tensor;
 
@@ -8,10 +9,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,14 +58,12 @@ public final class ModelFile {
         Path absolute = file.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        // A temporary file beside the target with the permissions a new file gets there (not createTempFile's 600),
+        // renamed over the target: a failure never leaves half a model behind.
+        Path tmp = AtomicFiles.createTemporary(dir, absolute.getFileName().toString());
         try {
             Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(tmp, absolute);
         } finally {
             Files.deleteIfExists(tmp);
         }

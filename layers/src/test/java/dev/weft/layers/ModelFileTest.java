@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import java.util.zip.CRC32;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ModelFileTest {
     @TempDir
@@ -39,6 +41,21 @@ class ModelFileTest {
         assertThat(loaded.copyWeights()).isDeepEqualTo(model.copyWeights());
         assertThat(loaded.summary()).isEqualTo(model.summary());
         assertThat(loaded.seed()).isEqualTo(11L);
+    }
+
+    @Test
+    void aSavedModelGetsTheUmasksPermissionsAndNoTemporaryFileIsLeft() throws IOException {
+        Sequential model = TinyModels.smallCnn(3L);
+        Path file = dir.resolve("model.weft");
+        model.save(file);
+        try (var names = Files.list(dir)) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly("model.weft");
+        }
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "file permissions are POSIX only");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        assertThat(Files.getPosixFilePermissions(file)).as("the permissions of a file created as usual here")
+                .isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test

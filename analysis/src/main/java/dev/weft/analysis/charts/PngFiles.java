@@ -1,13 +1,10 @@
 package dev.weft.analysis.charts;
 
+import dev.weft.core.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /** Writing images as PNG files, atomically. */
@@ -33,43 +30,19 @@ public final class PngFiles {
         Path target = png.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path temp = createTemporary(dir, target.getFileName().toString());
+        Path temp = AtomicFiles.createTemporary(dir, target.getFileName().toString());
         try {
             if (!ImageIO.write(image, "png", temp.toFile())) {
                 throw new IOException("no PNG writer available for image type " + image.getType()
                         + " while writing " + target);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.moveIntoPlace(temp, target);
         } finally {
             Files.deleteIfExists(temp);
         }
         return png;
     }
 
-    /**
-     * A new empty file {@code .NAME.RANDOM.tmp} in {@code dir} with the permissions any new file gets there (on
-     * POSIX, as the umask gives). Not {@link Files#createTempFile}, whose file is private (600) on POSIX: the PNG
-     * should be as readable as any file the user writes, not only by the accident that {@code ImageIO} deletes and
-     * recreates its output file. (The data package's writers do the same; the two packages share no code.)
-     */
-    private static Path createTemporary(Path dir, String fileName) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            String unique = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-            try {
-                return Files.createFile(dir.resolve("." + fileName + "." + unique + ".tmp"));
-            } catch (FileAlreadyExistsException taken) {
-                if (attempt == 100) {
-                    throw taken;
-                }
-            }
-        }
-    }
-
-    /** Checks a requested picture size; every {@link Chart#render} calls this first. */
     static void checkSize(int width, int height) {
         if (width < MIN_SIZE || height < MIN_SIZE || width > MAX_SIZE || height > MAX_SIZE) {
             throw new IllegalArgumentException("chart size " + width + "x" + height + " is outside "

@@ -1,5 +1,6 @@
 package dev.weft.analysis.data;
 
+import dev.weft.core.AtomicFiles;
 import dev.weft.core.Parallel;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;

@@ -1,5 +1,6 @@
 package dev.weft.analysis.data;
 
+import dev.weft.core.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.weft.analysis.data;
 
+import dev.weft.core.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
