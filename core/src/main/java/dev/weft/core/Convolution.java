@@ -10,7 +10,7 @@ import java.util.Arrays;
  * cut into fixed groups of {@code G} items. The group's unfolded input {@code cols [K, G * P]} (column
  * {@code m * P + p} holds the receptive field of output pixel {@code p} of the group's item {@code m}, zeros where
  * it overhangs the padding) is never built: the GEMM asks for it block by block through a
- * {@link Kernels.PanelSource}, and the blocks are gathered from the input straight into the layout the
+ * {@link Kernels.PanelSource} ({@code Unfolded}), and the blocks are gathered from the input straight into the layout the
  * micro-kernel reads, which saves writing {@code cols} out and packing it again. With the weights seen as
  * {@code W [outChannels, K]} and the group's output gradient gathered as {@code dY [outChannels, G * P]}:
  * <pre>
@@ -125,7 +125,7 @@ public final class Convolution {
                 int first = q * group;
                 int items = Math.min(group, g.batch() - first);
                 int columns = items * pixels;
-                Columns cols = new Columns(input, first);
+                Unfolded cols = new Unfolded(input, first, false);
                 float[] out = output.data();
                 if (group == 1) {
                     // One image: Y [outChannels, pixels] is exactly its NCHW output block.
@@ -247,7 +247,7 @@ public final class Convolution {
                 }
                 // dW_group [outChannels, K] = dY · colsᵀ
                 kernels.sgemm(false, outChannels, k, columns, 1f, dYData, dYOffset, columns,
-                        new TransposedColumns(input, first), 0f, partialWeights, q * weightSize, k);
+                        new Unfolded(input, first, true), 0f, partialWeights, q * weightSize, k);
                 if (dInput != null) {
                     if (s[1] == null) {
                         s[1] = new float[k * group * pixels];
@@ -320,81 +320,51 @@ public final class Convolution {
         return iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
     }
 
-    /** {@code cols [K, items * P]} of the group starting at item {@code first}, gathered from the input. */
-    private final class Columns implements Kernels.PanelSource {
+    /**
+     * {@code cols [K, items * P]} of the group starting at item {@code first} (rows are kernel taps, columns output
+     * windows), or with {@code transposed} {@code colsᵀ [items * P, K]}, gathered from the input into the GEMM's
+     * panels. Element (tap, window) is {@code input[windowBase + tapOffset]}, so one gather per row serves both.
+     */
+    private final class Unfolded implements Kernels.PanelSource {
         private final Tensor input;
         private final int first;
+        private final boolean transposed;
 
-        Columns(Tensor input, int first) {
+        Unfolded(Tensor input, int first, boolean transposed) {
             this.input = input;
             this.first = first;
+            this.transposed = transposed;
         }
 
         @Override
         public void pack(int row, int column, int rows, int columns, int panelWidth, float[] panels) {
             Kernels kernels = Kernels.get();
             float[] in = input.data();
-            int width = Math.min(panelWidth, columns);
-            int[] top = new int[width];
-            int[] left = new int[width];
-            int[] base = new int[width];
-            int[] taps = new int[rows];
-            int[] ki = new int[rows];
-            int[] kj = new int[rows];
-            locateTaps(row, rows, taps, ki, kj);
+            int windowFrom = transposed ? row : column;
+            int windowCount = transposed ? rows : columns;
+            int[] top = new int[windowCount];
+            int[] left = new int[windowCount];
+            int[] base = new int[windowCount];
+            locateWindows(input, first, windowFrom, windowCount, top, left, base);
+            int tapCount = transposed ? columns : rows;
+            int[] taps = new int[tapCount];
+            int[] ki = new int[tapCount];
+            int[] kj = new int[tapCount];
+            locateTaps(transposed ? column : row, tapCount, taps, ki, kj);
+            int[] byRow = transposed ? base : taps;
+            int[] byColumn = transposed ? taps : base;
             for (int start = 0; start < columns; start += panelWidth) {
                 int n = Math.min(panelWidth, columns - start);
-                locateWindows(input, first, column + start, n, top, left, base);
                 int dst = start * rows;
                 for (int r = 0; r < rows; r++, dst += panelWidth) {
-                    int tap = taps[r];
                     if (padded) {
                         for (int j = 0; j < n; j++) {
-                            panels[dst + j] = inside(top[j], left[j], ki[r], kj[r]) ? in[base[j] + tap] : 0f;
+                            int w = transposed ? r : start + j;
+                            int t = transposed ? start + j : r;
+                            panels[dst + j] = inside(top[w], left[w], ki[t], kj[t]) ? in[base[w] + taps[t]] : 0f;
                         }
                     } else {
-                        kernels.gather(n, in, tap, base, 0, panels, dst);
-                    }
-                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
-                }
-            }
-        }
-    }
-
-    /** {@code colsᵀ [items * P, K]} of the group starting at item {@code first}, gathered from the input. */
-    private final class TransposedColumns implements Kernels.PanelSource {
-        private final Tensor input;
-        private final int first;
-
-        TransposedColumns(Tensor input, int first) {
-            this.input = input;
-            this.first = first;
-        }
-
-        @Override
-        public void pack(int row, int column, int rows, int columns, int panelWidth, float[] panels) {
-            Kernels kernels = Kernels.get();
-            float[] in = input.data();
-            int width = Math.min(panelWidth, columns);
-            int[] taps = new int[width];
-            int[] ki = new int[width];
-            int[] kj = new int[width];
-            int[] top = new int[rows];
-            int[] left = new int[rows];
-            int[] base = new int[rows];
-            locateWindows(input, first, row, rows, top, left, base);
-            for (int start = 0; start < columns; start += panelWidth) {
-                int n = Math.min(panelWidth, columns - start);
-                locateTaps(column + start, n, taps, ki, kj);
-                int dst = start * rows;
-                for (int r = 0; r < rows; r++, dst += panelWidth) {
-                    int at = base[r];
-                    if (padded) {
-                        for (int j = 0; j < n; j++) {
-                            panels[dst + j] = inside(top[r], left[r], ki[j], kj[j]) ? in[at + taps[j]] : 0f;
-                        }
-                    } else {
-                        kernels.gather(n, in, at, taps, 0, panels, dst);
+                        kernels.gather(n, in, byRow[r], byColumn, start, panels, dst);
                     }
                     Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
                 }

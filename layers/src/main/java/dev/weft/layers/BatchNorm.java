@@ -225,13 +225,8 @@ public final class BatchNorm extends AbstractLayer {
                 double sumDyXHat = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float[] dy = dY;
-                    int at = dyOff + base;
-                    if (relu) {
-                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, masked, 0);
-                        dy = masked;
-                        at = 0;
-                    }
+                    float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
+                    int at = relu ? 0 : dyOff + base;
                     sumDy += kernels.sum(spatial, dy, at);
                     sumDyXHat += kernels.dot(spatial, dy, at, xHat, base);
                 }
@@ -242,13 +237,8 @@ public final class BatchNorm extends AbstractLayer {
                 float scale = g[c] * inverseStd[c];
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float[] dy = dY;
-                    int at = dyOff + base;
-                    if (relu) {
-                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, masked, 0);
-                        dy = masked;
-                        at = 0;
-                    }
+                    float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
+                    int at = relu ? 0 : dyOff + base;
                     for (int s = 0; s < spatial; s++) {
                         dX[base + s] = scale * (dy[at + s] - meanDy - xHat[base + s] * meanDyXHat);
                     }
@@ -256,5 +246,11 @@ public final class BatchNorm extends AbstractLayer {
             }
         });
         return dInput;
+    }
+
+    /** {@code masked[s] = dY[dyOffset + s]} where the output is positive, else 0: the fused ReLU's backward. */
+    private float[] masked(Kernels kernels, float[] out, int base, float[] dY, int dyOffset, float[] masked) {
+        kernels.reluBackward(spatial, out, base, dY, dyOffset, masked, 0);
+        return masked;
     }
 }
