@@ -7,8 +7,9 @@ import dev.weft.core.simd.Kernels;
  *
  * <p>Threads take disjoint blocks of rows of {@code C} or of columns, whichever makes them pack less twice; each
  * element's reduction over {@code k} runs in the same order whatever the block it falls in, so results are
- * bit-identical for 1 or N threads. Each thread packs its own panels (see
- * {@link dev.weft.core.simd.VectorKernels}); the pool is {@link Parallel}'s.
+ * bit-identical for 1 or N threads. Each thread packs its own panels of A (see
+ * {@link dev.weft.core.simd.VectorKernels}); when threads take rows, B is packed once, both threads taking
+ * panels, and shared ({@link Kernels.PackedPanels}). The pool is {@link Parallel}'s.
  *
  * <pre>{@code
  * // C[m x n] = A[m x k] * B[k x n]^T
