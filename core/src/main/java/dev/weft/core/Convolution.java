@@ -141,15 +141,13 @@ public final class Convolution {
                         for (int o = 0; o < outChannels; o++) {
                             float b = bias == null ? 0f : bias.data()[bias.offset() + o];
                             int start = base + o * pixels;
+                            for (int p = start, end = p + pixels; p < end; p++) {
+                                out[p] += b;
+                            }
                             if (relu) {
-                                for (int p = start, end = p + pixels; p < end; p++) {
-                                    float v = out[p] + b;
-                                    out[p] = v > 0f ? v : 0f;
-                                }
-                            } else {
-                                for (int p = start, end = p + pixels; p < end; p++) {
-                                    out[p] += b;
-                                }
+                                // The ReLU kernel (a blend): a float ternary here compiles to a branch on the
+                                // sign, mispredicted half the time (measured: a third of inference time).
+                                kernels.relu(pixels, out, start, out, start);
                             }
                         }
                     }
@@ -162,15 +160,11 @@ public final class Convolution {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
                         int src = o * columns + m * pixels;
                         int dst = output.offset() + ((first + m) * outChannels + o) * pixels;
+                        for (int p = 0; p < pixels; p++) {
+                            out[dst + p] = y[src + p] + b;
+                        }
                         if (relu) {
-                            for (int p = 0; p < pixels; p++) {
-                                float v = y[src + p] + b;
-                                out[dst + p] = v > 0f ? v : 0f;
-                            }
-                        } else {
-                            for (int p = 0; p < pixels; p++) {
-                                out[dst + p] = y[src + p] + b;
-                            }
+                            kernels.relu(pixels, out, dst, out, dst);
                         }
                     }
                 }

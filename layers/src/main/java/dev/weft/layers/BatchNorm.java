@@ -141,8 +141,11 @@ public final class BatchNorm extends AbstractLayer {
                     for (int n = 0; n < batch; n++) {
                         int base = (n * channels + c) * spatial;
                         for (int s = 0; s < spatial; s++) {
-                            float v = in[xOff + base + s] * scale + shift;
-                            out[base + s] = relu ? (v > 0f ? v : 0f) : v;
+                            out[base + s] = in[xOff + base + s] * scale + shift;
+                        }
+                        if (relu) {
+                            // The ReLU kernel (a blend): a float ternary would be a branch on the sign.
+                            Kernels.get().relu(spatial, out, base, out, base);
                         }
                     }
                 }
@@ -189,8 +192,10 @@ public final class BatchNorm extends AbstractLayer {
                     for (int s = 0; s < spatial; s++) {
                         float h = xHat[base + s] * invStd;
                         xHat[base + s] = h;
-                        float v = gc * h + bc;
-                        out[base + s] = relu ? (v > 0f ? v : 0f) : v;
+                        out[base + s] = gc * h + bc;
+                    }
+                    if (relu) {
+                        kernels.relu(spatial, out, base, out, base);
                     }
                 }
                 mean[c] = momentum * mean[c] + (1 - momentum) * m;
