@@ -63,4 +63,19 @@ public interface Kernels {
 
     /** {@code out[i] = exp(x[i] - shift)}, returning {@code sum_i out[i]} (the softmax denominator). */
     float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset);
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+
+    /**
+     * 2x2 max pooling with stride 2 of {@code planes} consecutive {@code height x width} planes into
+     * {@code planes} consecutive {@code (height / 2) x (width / 2)} planes (an odd last row or column is dropped):
+     * for the window with corner {@code i} and elements {@code a = in[i], b = in[i + 1], c = in[i + width],
+     * d = in[i + width + 1]}, {@code out = max(max(a, b), max(c, d))} with {@link Math#max} (so a NaN in the
+     * window gives NaN). If {@code argmax} is not null it receives {@code indexBase + } the winner's position in
+     * the input run: {@code b} only if {@code b > a}, the bottom pair only if its maximum is greater than the
+     * top pair's, so ties go to the first element in row-major order (with NaNs the index is one of the window's,
+     * unspecified which). {@code height, width >= 2}.
+     */
+    void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
+                    int[] argmax, int argmaxOffset, int indexBase);
 }

@@ -2,8 +2,10 @@ package dev.weft.core.simd;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -470,5 +472,75 @@ public final class VectorKernels implements Kernels {
             s += e;
         }
         return s;
+    }
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+    //
+    // Each chunk handles L/2 windows of one output row with four loads: the top input row at 2x and at 2x + 1
+    // and the bottom row likewise, so lane 2k of (va, vb, vc, vd) holds the window's (a, b, c, d). The ops are
+    // the scalar twin's, lane-wise (Math.max semantics, '>' for the indices), so the results are identical; the
+    // odd lanes compute junk (pairs straddling two windows) and are dropped by evenLanes. A chunk may run past
+    // the end of its output row: the extra outputs land at the start of the next row, which is written after
+    // it, so only the end of the run and of the arrays must not be crossed; what is left goes to the scalar twin.
+
+    /** Ints with as many lanes as {@link #S}, for the winners' indices. */
+    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
+    /** Half of {@link #S}'s width: the L/2 windows of one chunk (null if vectors are narrower than 4 lanes). */
+    private static final VectorSpecies<Integer> HALF = L >= 4
+            ? VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
+    /** Lane {@code j} holds {@code j}. */
+    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
+
+    /**
+     * The even lanes of {@code v}, packed into a vector of half the width. Seen as longs, lane {@code k} is the
+     * pair (2k, 2k+1) with lane 2k in the low half (the Vector API reinterprets in little-endian order), so
+     * narrowing each long to an int keeps exactly the even lanes (one {@code vpmovqd} on AVX-512).
+     */
+    private static IntVector evenLanes(IntVector v) {
+        return (IntVector) v.reinterpretAsLongs().convertShape(VectorOperators.L2I, HALF, 0);
+    }
+
+    @Override
+    public void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
+                           int[] argmax, int argmaxOffset, int indexBase) {
+        int outH = height / 2;
+        int outW = width / 2;
+        int half = L / 2;
+        // Outputs the vector chunks of one row write (a multiple of L/2, so up to L/2 - 1 past the row's end).
+        int rowSpan = (outW + half - 1) / half * half;
+        int runEnd = planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < outH; y++) {
+                int top = inOffset + (p * height + 2 * y) * width;
+                int row = (p * outH + y) * outW;
+                int topIndex = indexBase + (p * height + 2 * y) * width;
+                // One test per row keeps the chunk loop a plain counted loop (C2 then drops its bounds checks;
+                // tested per chunk it ran twice as slowly). The last chunk's loads end at top + width + 2 * rowSpan.
+                if (HALF == null || row + rowSpan > runEnd || top + width + 2 * rowSpan >= in.length) {
+                    ScalarKernels.maxPool2x2Row(0, outW, width, in, top, out, outOffset + row,
+                            argmax, argmaxOffset + row, topIndex);
+                    continue;
+                }
+                for (int x = 0; x < outW; x += half) {
+                    int i = top + 2 * x;
+                    FloatVector va = FloatVector.fromArray(S, in, i);
+                    FloatVector vb = FloatVector.fromArray(S, in, i + 1);
+                    FloatVector vc = FloatVector.fromArray(S, in, i + width);
+                    FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
+                    FloatVector upper = va.max(vb);
+                    FloatVector lower = vc.max(vd);
+                    evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats()
+                            .intoArray(out, outOffset + row + x);
+                    if (argmax != null) {
+                        IntVector j = IOTA.add(topIndex + 2 * x);
+                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(SI));
+                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(SI));
+                        IntVector winner = upperIndex.blend(lowerIndex,
+                                lower.compare(VectorOperators.GT, upper).cast(SI));
+                        evenLanes(winner).intoArray(argmax, argmaxOffset + row + x);
+                    }
+                }
+            }
+        }
     }
 }
