@@ -78,4 +78,20 @@ public interface Kernels {
      */
     void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
                     int[] argmax, int argmaxOffset, int indexBase);
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    /**
+     * One Adam step on {@code n} parameters (Kingma and Ba, 2015, in the "efficient" form with the bias
+     * correction folded into {@code alpha}; {@code keep = 1 - lr * lambda} is AdamW's decoupled weight decay):
+     * <pre>
+     *   m = m + oneMinusBeta1 * (g - m)
+     *   v = v + oneMinusBeta2 * (g * g - v)
+     *   w = keep * w - alpha * m / (sqrt(v) + epsilon)
+     * </pre>
+     * {@code m} and {@code v} share {@code momentOffset}. Evaluated in exactly this order, without fused
+     * multiply-adds, so every implementation gives the same bits.
+     */
+    void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v, int momentOffset,
+                  float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon, float keep);
 }

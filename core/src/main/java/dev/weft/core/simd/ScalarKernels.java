@@ -178,4 +178,22 @@ public final class ScalarKernels implements Kernels {
             }
         }
     }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @Override
+    public void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
+                         int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
+                         float keep) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOffset + i];
+            int k = momentOffset + i;
+            float mi = m[k] + oneMinusBeta1 * (gi - m[k]);
+            float vi = v[k] + oneMinusBeta2 * (gi * gi - v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            // A float's square root through double is the correctly rounded float one, as VectorKernels' SQRT.
+            w[wOffset + i] = keep * w[wOffset + i] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
 }

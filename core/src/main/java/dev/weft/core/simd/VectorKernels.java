@@ -543,4 +543,35 @@ public final class VectorKernels implements Kernels {
             }
         }
     }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @Override
+    public void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
+                         int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
+                         float keep) {
+        // The scalar twin's operations in its order (mul, add, sub, IEEE sqrt and div; no FMA): identical bits.
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            int k = momentOffset + i;
+            FloatVector gi = FloatVector.fromArray(S, g, gOffset + i);
+            FloatVector m0 = FloatVector.fromArray(S, m, k);
+            FloatVector v0 = FloatVector.fromArray(S, v, k);
+            FloatVector mi = m0.add(gi.sub(m0).mul(oneMinusBeta1));
+            FloatVector vi = v0.add(gi.mul(gi).sub(v0).mul(oneMinusBeta2));
+            mi.intoArray(m, k);
+            vi.intoArray(v, k);
+            FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon));
+            FloatVector.fromArray(S, w, wOffset + i).mul(keep).sub(step).intoArray(w, wOffset + i);
+        }
+        for (; i < n; i++) {
+            float gi = g[gOffset + i];
+            int k = momentOffset + i;
+            float mi = m[k] + oneMinusBeta1 * (gi - m[k]);
+            float vi = v[k] + oneMinusBeta2 * (gi * gi - v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            w[wOffset + i] = keep * w[wOffset + i] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
 }

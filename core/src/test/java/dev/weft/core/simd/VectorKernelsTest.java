@@ -270,4 +270,40 @@ class VectorKernelsTest {
             }
         }
     }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamStepMatchesTheScalarTwinExactly(int n) {
+        float[] w = random(n, 11);
+        float[] g = random(n, 12);
+        float[] m = random(n + 2, 13);
+        float[] v = random(n + 2, 14);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] * v[i];     // a second moment is never negative
+        }
+        float[] wSimd = w.clone();
+        float[] mSimd = m.clone();
+        float[] vSimd = v.clone();
+        // Offsets differ between the weights (OFFSET), the gradient (OFFSET + 1) and the moments (OFFSET + 2).
+        for (int step = 0; step < 2; step++) {
+            simd.adamStep(n, wSimd, OFFSET, g, OFFSET + 1, mSimd, vSimd, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f,
+                    0.99f);
+            scalar.adamStep(n, w, OFFSET, g, OFFSET + 1, m, v, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f, 0.99f);
+        }
+        assertThat(wSimd).containsExactly(w);
+        assertThat(mSimd).containsExactly(m);
+        assertThat(vSimd).containsExactly(v);
+        // And the definition, for the first element after one step from fresh copies.
+        float[] w1 = random(n, 11);
+        float[] m1 = random(n + 2, 13);
+        float[] v1 = new float[m1.length];
+        float gi = g[OFFSET + 1];
+        float mi = m1[OFFSET + 2] + 0.1f * (gi - m1[OFFSET + 2]);
+        float vi = v1[OFFSET + 2] + 0.001f * (gi * gi - v1[OFFSET + 2]);
+        float expected = 0.99f * w1[OFFSET] - 0.0316f * mi / ((float) Math.sqrt(vi) + 1e-7f);
+        simd.adamStep(n, w1, OFFSET, g, OFFSET + 1, m1, v1, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f, 0.99f);
+        assertThat(w1[OFFSET]).isEqualTo(expected);
+    }
 }
