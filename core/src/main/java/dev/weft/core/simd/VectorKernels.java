@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -479,25 +478,26 @@ public final class VectorKernels implements Kernels {
     // Each chunk handles L/2 windows of one output row with four loads: the top input row at 2x and at 2x + 1
     // and the bottom row likewise, so lane 2k of (va, vb, vc, vd) holds the window's (a, b, c, d). The ops are
     // the scalar twin's, lane-wise (Math.max semantics, '>' for the indices), so the results are identical; the
-    // odd lanes compute junk (pairs straddling two windows) and are dropped by evenLanes. A chunk may run past
-    // the end of its output row: the extra outputs land at the start of the next row, which is written after
-    // it, so only the end of the run and of the arrays must not be crossed; what is left goes to the scalar twin.
+    // odd lanes compute junk (pairs straddling two windows) and are dropped by evenLanes, which leaves L/2
+    // results and L/2 zeros; all L lanes are stored, and the next chunk overwrites the zeros. So a row's stores may
+    // run past its end: the extra outputs land at the start of the next row, which is written after it, and only
+    // the end of the run and of the arrays must not be crossed; rows that would cross go to the scalar twin.
 
     /** Ints with as many lanes as {@link #S}, for the winners' indices. */
     private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
-    /** Half of {@link #S}'s width: the L/2 windows of one chunk (null if vectors are narrower than 4 lanes). */
-    private static final VectorSpecies<Integer> HALF = L >= 4
-            ? VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
     /** Lane {@code j} holds {@code j}. */
     private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
 
     /**
-     * The even lanes of {@code v}, packed into a vector of half the width. Seen as longs, lane {@code k} is the
-     * pair (2k, 2k+1) with lane 2k in the low half (the Vector API reinterprets in little-endian order), so
-     * narrowing each long to an int keeps exactly the even lanes (one {@code vpmovqd} on AVX-512).
+     * The even lanes of {@code v} in the low half of the result (the high half is zero). Seen as longs, lane
+     * {@code k} is the pair (2k, 2k+1) with lane 2k in the low half (the Vector API reinterprets in
+     * little-endian order), so narrowing each long to an int keeps exactly the even lanes (one {@code vpmovqd} on
+     * AVX-512). The result keeps {@link #S}'s shape: a float vector of another shape (even only stored) made C2
+     * on JDK 17 compile the SGEMM micro-kernel's vector ops into slow calls (Dense and Conv2D 2-3x slower in
+     * training); an int vector of the same shape does not.
      */
     private static IntVector evenLanes(IntVector v) {
-        return (IntVector) v.reinterpretAsLongs().convertShape(VectorOperators.L2I, HALF, 0);
+        return (IntVector) v.reinterpretAsLongs().convert(VectorOperators.L2I, 0);
     }
 
     @Override
@@ -506,8 +506,9 @@ public final class VectorKernels implements Kernels {
         int outH = height / 2;
         int outW = width / 2;
         int half = L / 2;
-        // Outputs the vector chunks of one row write (a multiple of L/2, so up to L/2 - 1 past the row's end).
-        int rowSpan = (outW + half - 1) / half * half;
+        // Windows the chunks of one row cover (a multiple of L/2); each chunk stores L lanes (the upper half zeros,
+        // overwritten by the next chunk), so a row's stores end at chunked + L/2, up to L - 1 past its end.
+        int chunked = (outW + half - 1) / half * half;
         int runEnd = planes * outH * outW;
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < outH; y++) {
@@ -515,8 +516,8 @@ public final class VectorKernels implements Kernels {
                 int row = (p * outH + y) * outW;
                 int topIndex = indexBase + (p * height + 2 * y) * width;
                 // One test per row keeps the chunk loop a plain counted loop (C2 then drops its bounds checks;
-                // tested per chunk it ran twice as slowly). The last chunk's loads end at top + width + 2 * rowSpan.
-                if (HALF == null || row + rowSpan > runEnd || top + width + 2 * rowSpan >= in.length) {
+                // tested per chunk it ran twice as slowly). The last chunk's loads end at top + width + 2 * chunked.
+                if (row + chunked + half > runEnd || top + width + 2 * chunked >= in.length) {
                     ScalarKernels.maxPool2x2Row(0, outW, width, in, top, out, outOffset + row,
                             argmax, argmaxOffset + row, topIndex);
                     continue;
