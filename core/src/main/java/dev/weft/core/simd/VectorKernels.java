@@ -484,9 +484,9 @@ public final class VectorKernels implements Kernels {
     // the end of the run and of the arrays must not be crossed; rows that would cross go to the scalar twin.
 
     /** Ints with as many lanes as {@link #S}, for the winners' indices. */
-    private static final VectorSpecies<Integer> SI = S.withLanes(int.class);
+    private static final VectorSpecies<Integer> INT_LANES = S.withLanes(int.class);
     /** Lane {@code j} holds {@code j}. */
-    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
+    private static final IntVector LANE_INDEX = IntVector.zero(INT_LANES).addIndex(1);
 
     /**
      * The even lanes of {@code v} in the low half of the result (the high half is zero). Seen as longs, lane
@@ -533,11 +533,11 @@ public final class VectorKernels implements Kernels {
                     evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats()
                             .intoArray(out, outOffset + row + x);
                     if (argmax != null) {
-                        IntVector j = IOTA.add(topIndex + 2 * x);
-                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(SI));
-                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(SI));
+                        IntVector j = LANE_INDEX.add(topIndex + 2 * x);
+                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(INT_LANES));
+                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(INT_LANES));
                         IntVector winner = upperIndex.blend(lowerIndex,
-                                lower.compare(VectorOperators.GT, upper).cast(SI));
+                                lower.compare(VectorOperators.GT, upper).cast(INT_LANES));
                         evenLanes(winner).intoArray(argmax, argmaxOffset + row + x);
                     }
                 }
