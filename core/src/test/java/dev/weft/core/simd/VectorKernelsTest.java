@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, relu, reluBackward, adamStep}),
  * {@code max}, {@code argmax} and {@code maxPool2x2} (values and winners) must be bit-identical to the scalar
- * twin. Sums ({@code dot, sum}) are reassociated, so they must agree with the exact (double) sum within {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the
- * Vector API's exp: each element within a relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
+ * twin. Sums ({@code dot, sum}) are reassociated, so they must agree with the exact (double) sum within
+ * {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the Vector API's exp: each element within a
+ * relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
  */
 class VectorKernelsTest {
     private static final int OFFSET = 3;
