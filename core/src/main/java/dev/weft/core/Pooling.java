@@ -1,5 +1,7 @@
 package dev.weft.core;
 
+import dev.weft.core.simd.Kernels;
+
 /**
  * Max pooling over NCHW tensors: each {@code pool x pool} window (moved by {@code stride}, no padding) is reduced
  * to its maximum; the flat index of the winner is kept so the backward pass can route the gradient to it.
@@ -32,6 +34,12 @@ public final class Pooling {
      * {@code output[n,c,y,x] = max over the window}; {@code argmax} (if not null, one int per output element)
      * receives the index of the winner within {@code input}'s elements (relative to its offset). Ties go to the
      * first element in row-major order.
+     *
+     * <p>2x2 windows with stride 2 (by far the most common pooling) take a kernel of their own,
+     * {@link Kernels#maxPool2x2} (SIMD when available, several times faster), which reduces with {@link Math#max}:
+     * a NaN anywhere in a window makes its output NaN (its index is then one of the window's), and {@code +0}
+     * beats {@code -0}. Other windows keep the first element unless a later one is greater, so they skip a NaN
+     * that is not the window's first element.
      */
     public static void maxForward(Tensor input, int pool, int stride, Tensor output, int[] argmax) {
         int planes = input.dim(0) * input.dim(1);
@@ -49,15 +57,17 @@ public final class Pooling {
         int inOffset = input.offset();
         int outOffset = output.offset();
         int grain = Math.max(1, GRAIN_ELEMENTS / (outH * outW));
-        boolean twoByTwo = pool == 2 && stride == 2;
+        if (pool == 2 && stride == 2) {
+            // Each thread's planes are one contiguous run of the input, the output and argmax.
+            Parallel.forRange(planes, grain, (from, to) -> Kernels.get().maxPool2x2(to - from, height, width,
+                    in, inOffset + from * height * width, out, outOffset + from * outH * outW,
+                    argmax, from * outH * outW, from * height * width));
+            return;
+        }
         Parallel.forRange(planes, grain, (from, to) -> {
             for (int p = from; p < to; p++) {
                 int inBase = p * height * width;
                 int outBase = p * outH * outW;
-                if (twoByTwo) {
-                    maxPlane2x2(in, inOffset, inBase, width, out, outOffset, outBase, outH, outW, argmax);
-                    continue;
-                }
                 for (int y = 0; y < outH; y++) {
                     for (int x = 0; x < outW; x++) {
                         int corner = inBase + y * stride * width + x * stride;
@@ -81,36 +91,6 @@ public final class Pooling {
                 }
             }
         });
-    }
-
-    /**
-     * One plane with 2x2 windows and stride 2 (by far the most common pooling), the same result as the general
-     * loop but about ten times faster: comparisons of real activations are unpredictable and a float ternary
-     * becomes a branch on x86, so values go through {@code Math.max} (a blend) and only the indices through int
-     * selects. Ties keep the earlier element (a over b, c over d, top row over bottom row), as the general loop.
-     * NaN inputs may pick another index than the general loop; the value is NaN either way.
-     */
-    private static void maxPlane2x2(float[] in, int inOffset, int inBase, int width,
-                                    float[] out, int outOffset, int outBase, int outH, int outW, int[] argmax) {
-        for (int y = 0; y < outH; y++) {
-            int row = inBase + 2 * y * width;
-            int o = outBase + y * outW;
-            for (int x = 0; x < outW; x++) {
-                int i = row + 2 * x;
-                float a = in[inOffset + i];
-                float b = in[inOffset + i + 1];
-                float c = in[inOffset + i + width];
-                float d = in[inOffset + i + width + 1];
-                float top = Math.max(a, b);
-                int topIndex = b > a ? i + 1 : i;
-                float bottom = Math.max(c, d);
-                int bottomIndex = d > c ? i + width + 1 : i + width;
-                out[outOffset + o + x] = Math.max(top, bottom);
-                if (argmax != null) {
-                    argmax[o + x] = bottom > top ? bottomIndex : topIndex;
-                }
-            }
-        }
     }
 
     /**

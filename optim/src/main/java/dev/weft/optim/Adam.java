@@ -1,5 +1,6 @@
 package dev.weft.optim;
 
+import dev.weft.core.simd.Kernels;
 import dev.weft.layers.Parameter;
 
 /**
@@ -104,17 +105,9 @@ public class Adam extends AbstractOptimizer {
         float[] v = moments[1];
         float alpha = (float) (rate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float keep = 1f - decayRate(parameter, rate);    // AdamW: w = w - lr * lambda * w, with the weights before this step
-        float oneMinusBeta1 = 1f - beta1;
-        float oneMinusBeta2 = 1f - beta2;
-        for (int i = 0; i < n; i++) {
-            float g = grad[gradOffset + i];
-            float mi = m[i] + oneMinusBeta1 * (g - m[i]);
-            float vi = v[i] + oneMinusBeta2 * (g * g - v[i]);
-            m[i] = mi;
-            v[i] = vi;
-            int w = valueOffset + i;
-            value[w] = keep * value[w] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
-        }
+        // m = m + (1 - beta1) (g - m);  v = v + (1 - beta2) (g² - v);  w = keep w - alpha m / (sqrt(v) + epsilon)
+        Kernels.get().adamStep(n, value, valueOffset, grad, gradOffset, m, v, 0, 1f - beta1, 1f - beta2, alpha,
+                epsilon, keep);
     }
 
     @Override

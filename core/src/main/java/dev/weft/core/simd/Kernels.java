@@ -122,4 +122,36 @@ public interface Kernels {
 
     /** {@code out[i] = exp(x[i] - shift)}, returning {@code sum_i out[i]} (the softmax denominator). */
     float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset);
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+
+    /**
+     * 2x2 max pooling with stride 2 of {@code planes} consecutive {@code height x width} planes into
+     * {@code planes} consecutive {@code (height / 2) x (width / 2)} planes (an odd last row or column is dropped):
+     * for the window with corner {@code i} and elements {@code a = in[i], b = in[i + 1], c = in[i + width],
+     * d = in[i + width + 1]}, {@code out = max(max(a, b), max(c, d))} with {@link Math#max} (so a NaN in the
+     * window gives NaN, and {@code +0} beats {@code -0}). If {@code argmax} is not null, its entries from
+     * {@code argmaxOffset} on receive {@code indexBase + } the winner's position in the input run: {@code b} only
+     * if {@code b > a}, the bottom pair only if its maximum is greater than the top pair's, so ties go to the
+     * first element in row-major order (a NaN is never greater, so it wins only from the first place of its
+     * comparison). {@code height, width >= 2}.
+     */
+    void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
+                    int[] argmax, int argmaxOffset, int indexBase);
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    /**
+     * One Adam step on {@code n} parameters (Kingma and Ba, 2015, in the "efficient" form with the bias
+     * correction folded into {@code alpha}; {@code keep = 1 - lr * lambda} is AdamW's decoupled weight decay):
+     * <pre>
+     *   m = m + oneMinusBeta1 * (g - m)
+     *   v = v + oneMinusBeta2 * (g * g - v)
+     *   w = keep * w - alpha * m / (sqrt(v) + epsilon)
+     * </pre>
+     * {@code m} and {@code v} share {@code momentOffset}. Evaluated in exactly this order, without fused
+     * multiply-adds, so every implementation gives the same bits.
+     */
+    void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v, int momentOffset,
+                  float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon, float keep);
 }

@@ -159,4 +159,64 @@ public final class ScalarKernels implements Kernels {
         }
         return s;
     }
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+
+    @Override
+    public void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
+                           int[] argmax, int argmaxOffset, int indexBase) {
+        int outH = height / 2;
+        int outW = width / 2;
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < outH; y++) {
+                maxPool2x2Row(0, outW, width, in, inOffset + (p * height + 2 * y) * width,
+                        out, outOffset + (p * outH + y) * outW,
+                        argmax, argmaxOffset + (p * outH + y) * outW, indexBase + (p * height + 2 * y) * width);
+            }
+        }
+    }
+
+    /**
+     * Windows {@code [fromX, toX)} of one output row, whose top input row starts at {@code in[top]} and has
+     * index {@code topIndex}. Comparisons of real activations are unpredictable and a float ternary becomes a
+     * branch on x86, so values go through {@code Math.max} (a blend) and only the indices through int selects.
+     * Also the tail of {@code VectorKernels.maxPool2x2}.
+     */
+    static void maxPool2x2Row(int fromX, int toX, int width, float[] in, int top, float[] out, int o,
+                              int[] argmax, int a, int topIndex) {
+        for (int x = fromX; x < toX; x++) {
+            int i = top + 2 * x;
+            float va = in[i];
+            float vb = in[i + 1];
+            float vc = in[i + width];
+            float vd = in[i + width + 1];
+            float upper = Math.max(va, vb);
+            float lower = Math.max(vc, vd);
+            out[o + x] = Math.max(upper, lower);
+            if (argmax != null) {
+                int j = topIndex + 2 * x;
+                int upperIndex = vb > va ? j + 1 : j;
+                int lowerIndex = vd > vc ? j + width + 1 : j + width;
+                argmax[a + x] = lower > upper ? lowerIndex : upperIndex;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @Override
+    public void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
+                         int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
+                         float keep) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOffset + i];
+            int k = momentOffset + i;
+            float mi = m[k] + oneMinusBeta1 * (gi - m[k]);
+            float vi = v[k] + oneMinusBeta2 * (gi * gi - v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            // A float's square root through double is the correctly rounded float one, as VectorKernels' SQRT.
+            w[wOffset + i] = keep * w[wOffset + i] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
 }

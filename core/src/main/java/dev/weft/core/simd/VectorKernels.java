@@ -583,4 +583,107 @@ public final class VectorKernels implements Kernels {
         }
         return s;
     }
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+    //
+    // Each chunk handles L/2 windows of one output row with four loads: the top input row at 2x and at 2x + 1
+    // and the bottom row likewise, so lane 2k of (va, vb, vc, vd) holds the window's (a, b, c, d). The ops are
+    // the scalar twin's, lane-wise (Math.max semantics, '>' for the indices), so the results are identical; the
+    // odd lanes compute junk (pairs straddling two windows) and are dropped by evenLanes, which leaves L/2
+    // results and L/2 zeros; all L lanes are stored, and the next chunk overwrites the zeros. So a row's stores may
+    // run past its end: the extra outputs land at the start of the next row, which is written after it, and only
+    // the end of the run and of the arrays must not be crossed; rows that would cross go to the scalar twin.
+
+    /** Ints with as many lanes as {@link #S}, for the winners' indices. */
+    private static final VectorSpecies<Integer> INT_LANES = S.withLanes(int.class);
+    /** Lane {@code j} holds {@code j}. */
+    private static final IntVector LANE_INDEX = IntVector.zero(INT_LANES).addIndex(1);
+
+    /**
+     * The even lanes of {@code v} in the low half of the result (the high half is zero). Seen as longs, lane
+     * {@code k} is the pair (2k, 2k+1) with lane 2k in the low half (the Vector API reinterprets in
+     * little-endian order), so narrowing each long to an int keeps exactly the even lanes (one {@code vpmovqd} on
+     * AVX-512). The result keeps {@link #S}'s shape: a float vector of another shape (even only stored) made C2
+     * on JDK 17 compile the SGEMM micro-kernel's vector ops into slow calls (Dense and Conv2D 2-3x slower in
+     * training); an int vector of the same shape does not.
+     */
+    private static IntVector evenLanes(IntVector v) {
+        return (IntVector) v.reinterpretAsLongs().convert(VectorOperators.L2I, 0);
+    }
+
+    @Override
+    public void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
+                           int[] argmax, int argmaxOffset, int indexBase) {
+        int outH = height / 2;
+        int outW = width / 2;
+        int half = L / 2;
+        // Windows the chunks of one row cover (a multiple of L/2); each chunk stores L lanes (the upper half zeros,
+        // overwritten by the next chunk), so a row's stores end at chunked + L/2, up to L - 1 past its end.
+        int chunked = (outW + half - 1) / half * half;
+        int runEnd = planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < outH; y++) {
+                int top = inOffset + (p * height + 2 * y) * width;
+                int row = (p * outH + y) * outW;
+                int topIndex = indexBase + (p * height + 2 * y) * width;
+                // One test per row keeps the chunk loop a plain counted loop (C2 then drops its bounds checks;
+                // tested per chunk it ran twice as slowly). The last chunk's loads end at top + width + 2 * chunked.
+                if (row + chunked + half > runEnd || top + width + 2 * chunked >= in.length) {
+                    ScalarKernels.maxPool2x2Row(0, outW, width, in, top, out, outOffset + row,
+                            argmax, argmaxOffset + row, topIndex);
+                    continue;
+                }
+                for (int x = 0; x < outW; x += half) {
+                    int i = top + 2 * x;
+                    FloatVector va = FloatVector.fromArray(S, in, i);
+                    FloatVector vb = FloatVector.fromArray(S, in, i + 1);
+                    FloatVector vc = FloatVector.fromArray(S, in, i + width);
+                    FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
+                    FloatVector upper = va.max(vb);
+                    FloatVector lower = vc.max(vd);
+                    evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats()
+                            .intoArray(out, outOffset + row + x);
+                    if (argmax != null) {
+                        IntVector j = LANE_INDEX.add(topIndex + 2 * x);
+                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(INT_LANES));
+                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(INT_LANES));
+                        IntVector winner = upperIndex.blend(lowerIndex,
+                                lower.compare(VectorOperators.GT, upper).cast(INT_LANES));
+                        evenLanes(winner).intoArray(argmax, argmaxOffset + row + x);
+                    }
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @Override
+    public void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
+                         int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
+                         float keep) {
+        // The scalar twin's operations in its order (mul, add, sub, IEEE sqrt and div; no FMA): identical bits.
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            int k = momentOffset + i;
+            FloatVector gi = FloatVector.fromArray(S, g, gOffset + i);
+            FloatVector m0 = FloatVector.fromArray(S, m, k);
+            FloatVector v0 = FloatVector.fromArray(S, v, k);
+            FloatVector mi = m0.add(gi.sub(m0).mul(oneMinusBeta1));
+            FloatVector vi = v0.add(gi.mul(gi).sub(v0).mul(oneMinusBeta2));
+            mi.intoArray(m, k);
+            vi.intoArray(v, k);
+            FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon));
+            FloatVector.fromArray(S, w, wOffset + i).mul(keep).sub(step).intoArray(w, wOffset + i);
+        }
+        for (; i < n; i++) {
+            float gi = g[gOffset + i];
+            int k = momentOffset + i;
+            float mi = m[k] + oneMinusBeta1 * (gi - m[k]);
+            float vi = v[k] + oneMinusBeta2 * (gi * gi - v[k]);
+            m[k] = mi;
+            v[k] = vi;
+            w[wOffset + i] = keep * w[wOffset + i] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
+        }
+    }
 }

@@ -13,10 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every element-wise kernel and reduction of {@link VectorKernels} against {@link ScalarKernels} and a naive loop,
  * at sizes around the lane count and odd larger sizes, with nonzero offsets.
  *
- * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, relu, reluBackward}) and {@code max},
- * {@code argmax} must be bit-identical to the scalar twin. Sums ({@code dot, sum}) are reassociated, so they
- * must agree with the exact (double) sum within {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the
- * Vector API's exp: each element within a relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
+ * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, relu, reluBackward, adamStep}),
+ * {@code max}, {@code argmax} and {@code maxPool2x2} (values and winners) must be bit-identical to the scalar
+ * twin. Sums ({@code dot, sum}) are reassociated, so they must agree with the exact (double) sum within
+ * {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the Vector API's exp: each element within a
+ * relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
  */
 class VectorKernelsTest {
     private static final int OFFSET = 3;
@@ -221,5 +222,129 @@ class VectorKernelsTest {
         // The build runs tests with --add-modules jdk.incubator.vector; -Dweft.simd=false turns it off.
         boolean switchedOff = "false".equalsIgnoreCase(System.getProperty("weft.simd", ""));
         assertThat(Kernels.get().isSimd()).isEqualTo(!switchedOff);
+    }
+
+    // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)
+
+    /** Widths around the L/2 windows of one vector chunk (L and 2L input columns), odd and even. */
+    static IntStream poolWidths() {
+        int lanes = VectorKernels.lanes();
+        return IntStream.of(2, 3, 4, 5, lanes - 1, lanes, lanes + 1, lanes + 2, 2 * lanes - 1, 2 * lanes + 3, 11, 26,
+                57).filter(w -> w >= 2).distinct();
+    }
+
+    /**
+     * {@code planes x height x width} values from {0, 1, 2, 3} (so windows tie often), with a -0 and a +0 in one
+     * window, after {@code OFFSET} junk values and followed by {@code after} more.
+     */
+    private static float[] poolInput(int planes, int height, int width, int after, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[OFFSET + planes * height * width + after];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(4);
+        }
+        x[OFFSET] = -0f;
+        x[OFFSET + 1] = 0f;
+        return x;
+    }
+
+    /** Runs both implementations on the same input; outputs and winners must be identical, junk untouched. */
+    private void assertMaxPoolMatchesTheScalarTwin(int planes, int height, int width, float[] in, boolean winners) {
+        int outSize = planes * (height / 2) * (width / 2);
+        float[] out = new float[OFFSET + outSize + 40];
+        float[] outScalar = new float[out.length];
+        java.util.Arrays.fill(out, -7f);
+        java.util.Arrays.fill(outScalar, -7f);
+        int[] argmax = winners ? new int[1 + outSize + 40] : null;
+        int[] argmaxScalar = winners ? new int[argmax.length] : null;
+        if (winners) {
+            java.util.Arrays.fill(argmax, -1);
+            java.util.Arrays.fill(argmaxScalar, -1);
+        }
+        simd.maxPool2x2(planes, height, width, in, OFFSET, out, OFFSET, argmax, 1, 100);
+        scalar.maxPool2x2(planes, height, width, in, OFFSET, outScalar, OFFSET, argmaxScalar, 1, 100);
+        String shape = planes + "x" + height + "x" + width;
+        assertThat(java.util.Arrays.mismatch(out, outScalar)).as("first differing output, %s", shape).isEqualTo(-1);
+        if (winners) {
+            assertThat(java.util.Arrays.mismatch(argmax, argmaxScalar)).as("first differing winner, %s", shape)
+                    .isEqualTo(-1);
+            assertThat(argmax[0]).as("before the run").isEqualTo(-1);
+            assertThat(argmax[1 + outSize]).as("after the run").isEqualTo(-1);
+        }
+        assertThat(out[OFFSET - 1]).as("before the run").isEqualTo(-7f);
+        assertThat(out[OFFSET + outSize]).as("after the run").isEqualTo(-7f);
+    }
+
+    @ParameterizedTest
+    @MethodSource("poolWidths")
+    void maxPool2x2MatchesTheScalarTwinExactly(int width) {
+        for (int planes = 1; planes <= 3; planes++) {
+            for (int height = 2; height <= 5; height++) {
+                // With junk after the run, and with the run ending at the array's end (the vector loads must not
+                // read past it).
+                for (int after : new int[] {0, 50}) {
+                    float[] in = poolInput(planes, height, width, after, 31L * width + height);
+                    assertMaxPoolMatchesTheScalarTwin(planes, height, width, in, true);
+                    assertMaxPoolMatchesTheScalarTwin(planes, height, width, in, false);
+                }
+            }
+        }
+    }
+
+    @Test
+    void maxPool2x2FollowsTheDefinition() {
+        // One 2x2 window per case: a b / c d.
+        float nan = Float.NaN;
+        float[][] windows = {
+            {1, 2, 3, 4}, {4, 3, 2, 1}, {1, 1, 1, 1}, {0, 5, 5, 0}, {2, 1, 3, 3}, {-0f, 0f, -1, -1},
+            {1, nan, 2, 3}, {nan, 1, 2, 3}, {1, 2, nan, 3}};
+        float[] expectedValue = {4, 4, 1, 5, 3, 0f, nan, nan, nan};
+        int[] expectedWinner = {3, 0, 0, 1, 2, 0, 0, 0, 1};
+        for (int k = 0; k < windows.length; k++) {
+            for (Kernels kernels : new Kernels[] {simd, scalar}) {
+                float[] out = new float[1];
+                int[] argmax = new int[1];
+                kernels.maxPool2x2(1, 2, 2, windows[k], 0, out, 0, argmax, 0, 0);
+                assertThat(Float.floatToIntBits(out[0])).as("%s: value of window %d", kernels.name(), k)
+                        .isEqualTo(Float.floatToIntBits(expectedValue[k]));
+                assertThat(argmax[0]).as("%s: winner of window %d", kernels.name(), k).isEqualTo(expectedWinner[k]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- Adam update
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void adamStepMatchesTheScalarTwinExactly(int n) {
+        float[] w = random(n, 11);
+        float[] g = random(n, 12);
+        float[] m = random(n + 2, 13);
+        float[] v = random(n + 2, 14);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = v[i] * v[i];     // a second moment is never negative
+        }
+        float[] wSimd = w.clone();
+        float[] mSimd = m.clone();
+        float[] vSimd = v.clone();
+        // Offsets differ between the weights (OFFSET), the gradient (OFFSET + 1) and the moments (OFFSET + 2).
+        for (int step = 0; step < 2; step++) {
+            simd.adamStep(n, wSimd, OFFSET, g, OFFSET + 1, mSimd, vSimd, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f,
+                    0.99f);
+            scalar.adamStep(n, w, OFFSET, g, OFFSET + 1, m, v, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f, 0.99f);
+        }
+        assertThat(wSimd).containsExactly(w);
+        assertThat(mSimd).containsExactly(m);
+        assertThat(vSimd).containsExactly(v);
+        // And the definition, for the first element after one step from fresh copies.
+        float[] w1 = random(n, 11);
+        float[] m1 = random(n + 2, 13);
+        float[] v1 = new float[m1.length];
+        float gi = g[OFFSET + 1];
+        float mi = m1[OFFSET + 2] + 0.1f * (gi - m1[OFFSET + 2]);
+        float vi = v1[OFFSET + 2] + 0.001f * (gi * gi - v1[OFFSET + 2]);
+        float expected = 0.99f * w1[OFFSET] - 0.0316f * mi / ((float) Math.sqrt(vi) + 1e-7f);
+        simd.adamStep(n, w1, OFFSET, g, OFFSET + 1, m1, v1, OFFSET + 2, 0.1f, 0.001f, 0.0316f, 1e-7f, 0.99f);
+        assertThat(w1[OFFSET]).isEqualTo(expected);
     }
 }
