@@ -35,8 +35,8 @@ public final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Lanes per vector. */
     private static final int L = S.length();
-    /** Int vectors of as many lanes, for index arithmetic. */
-    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
+    /** Int vectors of as many lanes, for index arithmetic (gathers, pooling winners). */
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     /** {@code 0, 1, ..., L - 1}. */
     private static final IntVector IOTA = IntVector.zero(IS).addIndex(1);
 
@@ -594,10 +594,6 @@ public final class VectorKernels implements Kernels {
     // run past its end: the extra outputs land at the start of the next row, which is written after it, and only
     // the end of the run and of the arrays must not be crossed; rows that would cross go to the scalar twin.
 
-    /** Ints with as many lanes as {@link #S}, for the winners' indices. */
-    private static final VectorSpecies<Integer> INT_LANES = S.withLanes(int.class);
-    /** Lane {@code j} holds {@code j}. */
-    private static final IntVector LANE_INDEX = IntVector.zero(INT_LANES).addIndex(1);
 
     /**
      * The even lanes of {@code v} in the low half of the result (the high half is zero). Seen as longs, lane
@@ -644,11 +640,11 @@ public final class VectorKernels implements Kernels {
                     evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats()
                             .intoArray(out, outOffset + row + x);
                     if (argmax != null) {
-                        IntVector j = LANE_INDEX.add(topIndex + 2 * x);
-                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(INT_LANES));
-                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(INT_LANES));
+                        IntVector j = IOTA.add(topIndex + 2 * x);
+                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(IS));
+                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(IS));
                         IntVector winner = upperIndex.blend(lowerIndex,
-                                lower.compare(VectorOperators.GT, upper).cast(INT_LANES));
+                                lower.compare(VectorOperators.GT, upper).cast(IS));
                         evenLanes(winner).intoArray(argmax, argmaxOffset + row + x);
                     }
                 }
