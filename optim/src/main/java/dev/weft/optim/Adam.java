@@ -1,5 +1,6 @@
 package dev.weft.optim;
 
+import dev.weft.core.Parallel;
 import dev.weft.core.simd.Kernels;
 import dev.weft.layers.Parameter;
 
@@ -26,6 +27,8 @@ import dev.weft.layers.Parameter;
  * }</pre>
  */
 public class Adam extends AbstractOptimizer {
+    /** Parameters below this many elements are updated on the calling thread (waking the pool costs more). */
+    private static final int PARALLEL_GRAIN = 1 << 15;
 
     /** Keras's default learning rate. */
     public static final float DEFAULT_LEARNING_RATE = 1e-3f;
@@ -106,8 +109,10 @@ public class Adam extends AbstractOptimizer {
         float alpha = (float) (rate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
         float keep = 1f - decayRate(parameter, rate);    // AdamW: w = w - lr * lambda * w, with the weights before this step
         // m = m + (1 - beta1) (g - m);  v = v + (1 - beta2) (g² - v);  w = keep w - alpha m / (sqrt(v) + epsilon)
-        Kernels.get().adamStep(n, value, valueOffset, grad, gradOffset, m, v, 0, 1f - beta1, 1f - beta2, alpha,
-                epsilon, keep);
+        // Element-wise, so splitting a large parameter over threads changes no result.
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> Kernels.get().adamStep(to - from, value,
+                valueOffset + from, grad, gradOffset + from, m, v, from, 1f - beta1, 1f - beta2, alpha, epsilon,
+                keep));
     }
 
     @Override
