@@ -18,10 +18,11 @@ import dev.weft.core.simd.Kernels;
  */
 public final class Gemm {
     /**
-     * Below this many flops one thread is faster than waking the pool: measured idle on JDK 25, two threads ran
-     * 128^3 at 0.37x and 256^3 (33.6 MFLOP) at 0.90x of one thread, 512^3 at 1.3x (BENCHMARKS.md, summary).
+     * Below this many flops (16.8 M) the product stays on the calling thread. Measured idle on JDK 25 with the
+     * spinning pool (wall clock): two threads ran 64^3 at 0.56x and 128^3 (4.2 MFLOP) at
+     * 0.86x of one thread, 256^3 at 1.09x, the seed CNN's dense products (about 19 MFLOP) at 1.3-1.4x.
      */
-    private static final long PARALLEL_FLOPS = 1L << 26;
+    private static final long PARALLEL_FLOPS = 1L << 24;
     /**
      * Rows per unit of work: a multiple of the micro-tile height (8), so threads split between tiles, and small
      * enough that a 2-way split of the seed CNN's 32, 64 or 128 output channels is even.

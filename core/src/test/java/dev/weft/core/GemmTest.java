@@ -27,7 +27,7 @@ class GemmTest {
     }
 
     @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
-    @CsvSource({  // each above Gemm's 2^26-flop threshold, so two threads really split the work
+    @CsvSource({  // each above Gemm's 2^24-flop threshold, so two threads really split the work
         "false, false, 257, 300, 500",
         "true, false, 300, 257, 450",
         "false, true, 31, 2049, 600",
