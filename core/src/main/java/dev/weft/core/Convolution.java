@@ -10,8 +10,8 @@ import java.util.Arrays;
  * cut into fixed groups of {@code G} items. The group's unfolded input {@code cols [K, G * P]} (column
  * {@code m * P + p} holds the receptive field of output pixel {@code p} of the group's item {@code m}, zeros where
  * it overhangs the padding) is never built: the GEMM asks for it block by block through a
- * {@link Kernels.PanelSource} ({@code Unfolded}), and the blocks are gathered from the input straight into the layout the
- * micro-kernel reads, which saves writing {@code cols} out and packing it again. With the weights seen as
+ * {@link Kernels.PanelSource} ({@code Unfolded}), and the blocks are gathered from the input straight into the
+ * layout the micro-kernel reads, which saves writing {@code cols} out and packing it again. With the weights seen as
  * {@code W [outChannels, K]} and the group's output gradient gathered as {@code dY [outChannels, G * P]}:
  * <pre>
  *   forward:   Y  = W · cols + b        (then scattered back to NCHW)

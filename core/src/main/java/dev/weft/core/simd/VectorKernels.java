@@ -61,7 +61,10 @@ public final class VectorKernels implements Kernels {
     /** Per-thread row offsets {@code j * ldb} for the gathers of {@link #packB} on a transposed B. */
     private static final ThreadLocal<int[]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[NR]);
 
-    /** Per-thread gather offsets of {@link #packA} on a plain A: lane {@code q} reads row {@code q % MR}, step {@code q / MR}. */
+    /**
+     * Per-thread gather offsets of {@link #packA} on a plain A: lane {@code q} reads row {@code q % MR}, step
+     * {@code q / MR}.
+     */
     private static final ThreadLocal<int[]> LANE_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
 
     private static int[] laneOffsets(int lda) {
