@@ -30,7 +30,10 @@ record Recipe(String name, String description, int epochs, int batch) {
 
     /** Epochs of the {@code seed} model when {@code --epochs} is not given: the reference study's. */
     static final int SEED_EPOCHS = 10;
-    /** Epochs of the {@code weft} model when {@code --epochs} is not given: fits the ten-minute budget. */
+    /**
+     * Epochs of the {@code weft} model when {@code --epochs} is not given. With them the default study took
+     * 13 min 51 s on two cores (docs/study.md), over its ten-minute budget; fewer cost accuracy.
+     */
     static final int WEFT_EPOCHS = 12;
 
     /** The recipe of model {@code name}, with {@code epochs} (0 for the model's default). */
