@@ -116,7 +116,8 @@ public final class Parallel {
         final int parts;
         /** Parts not finished yet by the pool's threads (the caller's own part is not counted). */
         final AtomicInteger remaining;
-        volatile Throwable failure;
+        /** What each part threw, if anything; the caller rethrows the first in part order (not in time order). */
+        final Throwable[] failures;
 
         Job(RangeBody body, int count, int grain, int units, int parts) {
             this.body = body;
@@ -125,6 +126,7 @@ public final class Parallel {
             this.units = units;
             this.parts = parts;
             this.remaining = new AtomicInteger(parts - 1);
+            this.failures = new Throwable[parts];
         }
 
         void runPart(int part) {
@@ -133,9 +135,7 @@ public final class Parallel {
             try {
                 body.run(from, to);
             } catch (Throwable t) {
-                if (failure == null) {
-                    failure = t;
-                }
+                failures[part] = t;   // published to the caller by the decrement of remaining that follows
             }
         }
     }
@@ -196,7 +196,13 @@ public final class Parallel {
                 }
             }
             job = null;
-            Throwable failure = j.failure;
+            Throwable failure = null;
+            for (Throwable t : j.failures) {
+                if (t != null) {
+                    failure = t;
+                    break;
+                }
+            }
             if (failure instanceof RuntimeException re) {
                 throw re;
             }

@@ -59,6 +59,22 @@ class ParallelTest {
         assertThat(visits.get(0) + visits.get(1)).isEqualTo(2);
     }
 
+    @ParameterizedTest(name = "first part sleeps {0} ms")
+    @ValueSource(ints = {0, 5})
+    void whenSeveralPartsFailTheFirstPartsFailureIsThrownWhateverFinishesFirst(int sleepMillis) {
+        Parallel.setThreads(2);
+        assertThatThrownBy(() -> Parallel.forRange(2, 1, (from, to) -> {
+            if (from == 0 && sleepMillis > 0) {
+                try {
+                    Thread.sleep(sleepMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw new IllegalStateException("part " + from);
+        })).isInstanceOf(IllegalStateException.class).hasMessage("part 0");
+    }
+
     @ParameterizedTest(name = "threads={0}")
     @ValueSource(ints = {2, 3})
     void aLoopInsideALoopRunsOnTheThreadThatCalledIt(int threads) {
