@@ -160,7 +160,7 @@ public final class Sequential {
         Tensor d = dLogits;
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (i > 0 && reluFused[i - 1]) {
-                continue;   // a fused ReLU: the convolution before it takes the ReLU's output gradient
+                continue;   // a fused ReLU: the layer before it takes the ReLU's output gradient
             }
             d = layers.get(i).backward(d);
         }
