@@ -17,8 +17,10 @@ import dev.weft.optim.Trainer;
  *   <li>{@code seed} — the reference study's network and recipe, reproduced faithfully: Adam with Keras' defaults
  *       (learning rate 1e-3), batch 64, 10 epochs, no augmentation.</li>
  *   <li>{@code weft} — {@link Models#weftCnn}: batch-normalised VGG-style blocks, AdamW (decoupled weight decay)
- *       with a one-epoch linear warm-up and cosine decay, batch 128, and light augmentation (random shifts of up
- *       to two pixels and horizontal flips; Fashion-MNIST's classes do not change under either).</li>
+ *       with a one-epoch linear warm-up and cosine decay, batch 128, and light augmentation: random shifts of up
+ *       to two pixels. No horizontal flips: Fashion-MNIST's shoes all point left, so a flipped shoe is an image the
+ *       test set never shows (with flips the model also underfitted: 92.4% training against 92.8% validation
+ *       accuracy after 12 epochs; without, validation 92.9% and test 92.89% instead of 92.63%).</li>
  * </ul>
  *
  * @param name         {@code "seed"} or {@code "weft"}
@@ -44,8 +46,8 @@ record Recipe(String name, String description, int epochs, int batch) {
                     epochs > 0 ? epochs : SEED_EPOCHS, 64);
             case "weft" -> new Recipe("weft", "Weft's CNN (two blocks of two batch-normalised 3x3 convolutions, "
                     + "Dense 256 with BatchNorm and Dropout 0.5), trained with AdamW (weight decay 5e-4) and a "
-                    + "warm-up + cosine schedule peaking at 2e-3, batch 128, random shifts of up to 2 pixels and "
-                    + "horizontal flips.", epochs > 0 ? epochs : WEFT_EPOCHS, 128);
+                    + "warm-up + cosine schedule peaking at 2e-3, batch 128, random shifts of up to 2 pixels.",
+                    epochs > 0 ? epochs : WEFT_EPOCHS, 128);
             default -> throw new IllegalArgumentException("unknown model " + name);
         };
     }
@@ -67,6 +69,6 @@ record Recipe(String name, String description, int epochs, int batch) {
 
     /** The augmentation applied to training batches, or null. */
     BatchTransform augmentation() {
-        return name.equals("seed") ? null : Augmentation.translation(2).withHorizontalFlip(true);
+        return name.equals("seed") ? null : Augmentation.translation(2);
     }
 }
