@@ -208,6 +208,13 @@ public final class ScalarKernels implements Kernels {
     public void adamStep(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
                          int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
                          float keep) {
+        adamRange(n, w, wOffset, g, gOffset, m, v, momentOffset, oneMinusBeta1, oneMinusBeta2, alpha, epsilon, keep);
+    }
+
+    /** {@link #adamStep}'s loop, also the tail of {@code VectorKernels.adamStep}: one definition of the update. */
+    static void adamRange(int n, float[] w, int wOffset, float[] g, int gOffset, float[] m, float[] v,
+                          int momentOffset, float oneMinusBeta1, float oneMinusBeta2, float alpha, float epsilon,
+                          float keep) {
         for (int i = 0; i < n; i++) {
             float gi = g[gOffset + i];
             int k = momentOffset + i;

@@ -675,14 +675,7 @@ public final class VectorKernels implements Kernels {
             FloatVector step = mi.mul(alpha).div(vi.lanewise(VectorOperators.SQRT).add(epsilon));
             FloatVector.fromArray(S, w, wOffset + i).mul(keep).sub(step).intoArray(w, wOffset + i);
         }
-        for (; i < n; i++) {
-            float gi = g[gOffset + i];
-            int k = momentOffset + i;
-            float mi = m[k] + oneMinusBeta1 * (gi - m[k]);
-            float vi = v[k] + oneMinusBeta2 * (gi * gi - v[k]);
-            m[k] = mi;
-            v[k] = vi;
-            w[wOffset + i] = keep * w[wOffset + i] - alpha * mi / ((float) Math.sqrt(vi) + epsilon);
-        }
+        ScalarKernels.adamRange(n - i, w, wOffset + i, g, gOffset + i, m, v, momentOffset + i, oneMinusBeta1,
+                oneMinusBeta2, alpha, epsilon, keep);
     }
 }
