@@ -30,8 +30,10 @@ public final class BatchNorm extends AbstractLayer {
     private Tensor runningMean;
     private Tensor runningVariance;
 
-    // Training state: x̂ = (X - μ)/sqrt(σ² + ε), 1/sqrt(σ² + ε) per channel, and reused buffers.
-    private Tensor normalized;
+    // Training state: the input X, the batch mean μ and 1/sqrt(σ² + ε) per channel (x̂ = (X - μ)/sqrt(σ² + ε) is
+    // recomputed in backward rather than stored: one array fewer to write and read back), and reused buffers.
+    private Tensor input;
+    private float[] batchMean;
     private float[] inverseStd;
     /** Whether the last training forward applied a fused ReLU (then the output is the ReLU's). */
     private boolean reluFused;
@@ -91,6 +93,7 @@ public final class BatchNorm extends AbstractLayer {
         beta = new Parameter("beta", Tensor.zeros(channels), false);
         runningMean = Tensor.zeros(channels);
         runningVariance = Tensor.filled(1f, channels);
+        batchMean = new float[channels];
         inverseStd = new float[channels];
         inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
         return in;
@@ -135,17 +138,15 @@ public final class BatchNorm extends AbstractLayer {
             float[] mean = runningMean.data();
             float[] variance = runningVariance.data();
             Parallel.forRange(channels, 1, (from, to) -> {
+                Kernels kernels = Kernels.get();
                 for (int c = from; c < to; c++) {
                     float scale = (float) (g[c] / Math.sqrt(variance[c] + epsilon));
                     float shift = b[c] - mean[c] * scale;
                     for (int n = 0; n < batch; n++) {
                         int base = (n * channels + c) * spatial;
-                        for (int s = 0; s < spatial; s++) {
-                            out[base + s] = in[xOff + base + s] * scale + shift;
-                        }
+                        kernels.affine(spatial, in, xOff + base, scale, shift, out, base);
                         if (relu) {
-                            // The ReLU kernel (a blend): a float ternary would be a branch on the sign.
-                            Kernels.get().relu(spatial, out, base, out, base);
+                            kernels.relu(spatial, out, base, out, base);
                         }
                     }
                 }
@@ -154,20 +155,21 @@ public final class BatchNorm extends AbstractLayer {
         }
         if (output == null || output.dim(0) != batch) {
             output = Tensor.zeros(x.shape());
-            normalized = Tensor.zeros(x.shape());
             dInput = Tensor.zeros(x.shape());
         }
+        input = x;
         reluFused = relu;
         float[] out = output.data();
-        float[] xHat = normalized.data();
         float[] mean = runningMean.data();
         float[] variance = runningVariance.data();
         int count = batch * spatial;
         // Each channel is independent, so splitting channels over threads keeps results bit-identical. Sums run
         // over contiguous runs of `spatial` elements with the SIMD kernels, and the runs add up in double.
-        // The variance is the mean of (x - μ)², computed after subtracting μ (no E[x²] - μ² cancellation).
+        // The variance is the mean of (x - μ)², computed after subtracting μ (no E[x²] - μ² cancellation). A
+        // channel's values (batch·spatial floats) are read three times; the second and third reads hit the cache.
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
+            float[] centered = new float[spatial];
             for (int c = from; c < to; c++) {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
@@ -176,24 +178,19 @@ public final class BatchNorm extends AbstractLayer {
                 float m = (float) (sum / count);
                 double squares = 0;
                 for (int n = 0; n < batch; n++) {
-                    int base = (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        xHat[base + s] = in[xOff + base + s] - m;
-                    }
-                    squares += kernels.dot(spatial, xHat, base, xHat, base);
+                    kernels.affine(spatial, in, xOff + (n * channels + c) * spatial, 1f, -m, centered, 0);
+                    squares += kernels.dot(spatial, centered, 0, centered, 0);
                 }
                 double var = squares / count;
                 float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
+                batchMean[c] = m;
                 inverseStd[c] = invStd;
-                float gc = g[c];
-                float bc = b[c];
+                // Y = γ·(X - μ)·invStd + β = X·scale + shift
+                float scale = g[c] * invStd;
+                float shift = b[c] - m * scale;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        float h = xHat[base + s] * invStd;
-                        xHat[base + s] = h;
-                        out[base + s] = gc * h + bc;
-                    }
+                    kernels.affine(spatial, in, xOff + base, scale, shift, out, base);
                     if (relu) {
                         kernels.relu(spatial, out, base, out, base);
                     }
@@ -208,12 +205,13 @@ public final class BatchNorm extends AbstractLayer {
     @Override
     public Tensor backward(Tensor dOutput) {
         int batch = beginBackward(dOutput);
-        // With M = batch·spatial elements per channel and x̂ the normalised input:
+        // With M = batch·spatial elements per channel and x̂ = (X - μ)/sqrt(σ² + ε) the normalised input:
         // dβ[c] += Σ dY          dγ[c] += Σ dY·x̂
         // dX     = γ[c]/sqrt(σ²+ε) · (dY - Σ dY / M - x̂ · Σ(dY·x̂) / M)   (overwritten)
         float[] dY = dOutput.data();
         int dyOff = dOutput.offset();
-        float[] xHat = normalized.data();
+        float[] in = input.data();
+        int xOff = input.offset();
         float[] dX = dInput.data();
         float[] g = gamma.value().data();
         float[] dGamma = gamma.grad().data();
@@ -225,28 +223,34 @@ public final class BatchNorm extends AbstractLayer {
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
             float[] masked = relu ? new float[spatial] : null;
+            float[] centered = new float[spatial];
             for (int c = from; c < to; c++) {
+                float m = batchMean[c];
+                float invStd = inverseStd[c];
                 double sumDy = 0;
-                double sumDyXHat = 0;
+                double sumDyCentered = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
                     int at = relu ? 0 : dyOff + base;
                     sumDy += kernels.sum(spatial, dy, at);
-                    sumDyXHat += kernels.dot(spatial, dy, at, xHat, base);
+                    kernels.affine(spatial, in, xOff + base, 1f, -m, centered, 0);
+                    sumDyCentered += kernels.dot(spatial, dy, at, centered, 0);
                 }
+                double sumDyXHat = sumDyCentered * invStd;
                 dBeta[c] += (float) sumDy;
                 dGamma[c] += (float) sumDyXHat;
-                float meanDy = (float) (sumDy / count);
-                float meanDyXHat = (float) (sumDyXHat / count);
-                float scale = g[c] * inverseStd[c];
+                float scale = g[c] * invStd;
+                // dX = scale·dY + (X - μ)·(-scale·invStd·Σ(dY·x̂)/M) - scale·Σ dY/M
+                float perCentered = (float) (-scale * invStd * (sumDyXHat / count));
+                float constant = (float) (-scale * (sumDy / count));
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
                     int at = relu ? 0 : dyOff + base;
-                    for (int s = 0; s < spatial; s++) {
-                        dX[base + s] = scale * (dy[at + s] - meanDy - xHat[base + s] * meanDyXHat);
-                    }
+                    kernels.affine(spatial, in, xOff + base, 1f, -m, centered, 0);
+                    kernels.affine(spatial, centered, 0, perCentered, constant, dX, base);
+                    kernels.axpy(spatial, scale, dy, at, dX, base);
                 }
             }
         });

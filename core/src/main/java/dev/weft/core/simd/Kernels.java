@@ -99,6 +99,9 @@ public interface Kernels {
     /** {@code x[i] *= alpha}. */
     void scale(int n, float alpha, float[] x, int xOffset);
 
+    /** {@code out[i] = x[i] * scale + shift} (a multiply, then an add); {@code out} may be {@code x}. */
+    void affine(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset);
+
     /** {@code out[i] = a[i] + b[i]}; {@code out} may be {@code a} or {@code b}. */
     void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
 

@@ -92,6 +92,13 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void affine(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = x[xOffset + i] * scale + shift;
+        }
+    }
+
+    @Override
     public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         for (int i = 0; i < n; i++) {
             out[outOffset + i] = a[aOffset + i] + b[bOffset + i];

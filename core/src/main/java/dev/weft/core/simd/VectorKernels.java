@@ -437,6 +437,18 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void affine(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            // mul then add (not fma), as the scalar twin rounds.
+            FloatVector.fromArray(S, x, xOffset + i).mul(scale).add(shift).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = x[xOffset + i] * scale + shift;
+        }
+    }
+
+    @Override
     public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every element-wise kernel and reduction of {@link VectorKernels} against {@link ScalarKernels} and a naive loop,
  * at sizes around the lane count and odd larger sizes, with nonzero offsets.
  *
- * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, relu, reluBackward, adamStep}),
+ * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, affine, relu, reluBackward, adamStep}),
  * {@code max}, {@code argmax} and {@code maxPool2x2} (values and winners) must be bit-identical to the scalar
  * twin. Sums ({@code dot, sum}) are reassociated, so they must agree with the exact (double) sum within
  * {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the Vector API's exp: each element within a
@@ -129,6 +129,26 @@ class VectorKernelsTest {
         }
         simd.scale(n, -1.5f, xSimd, OFFSET);
         assertThat(xSimd).containsExactly(xNaive);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void affineMatchesTheScalarTwinExactlyAlsoInPlace(int n) {
+        float[] x = random(n, 5);
+        float[] naive = new float[x.length];
+        for (int i = 0; i < n; i++) {
+            naive[OFFSET + i] = x[OFFSET + i] * 0.37f + -2.5f;
+        }
+        float[] outSimd = new float[x.length];
+        float[] outScalar = new float[x.length];
+        simd.affine(n, x, OFFSET, 0.37f, -2.5f, outSimd, OFFSET);
+        scalar.affine(n, x, OFFSET, 0.37f, -2.5f, outScalar, OFFSET);
+        assertThat(outSimd).containsExactly(outScalar).containsExactly(naive);
+
+        float[] inPlace = x.clone();
+        simd.affine(n, inPlace, OFFSET, 0.37f, -2.5f, inPlace, OFFSET);
+        assertThat(java.util.Arrays.copyOfRange(inPlace, OFFSET, OFFSET + n))
+                .containsExactly(java.util.Arrays.copyOfRange(naive, OFFSET, OFFSET + n));
     }
 
     @ParameterizedTest
