@@ -33,7 +33,7 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
               --data DIR             folder with the four IDX files or the two Kaggle CSV files
                                      (default: discovered: $FASHION_MNIST_DIR, ./data/fashion-mnist,
                                      ~/.cache/weft/fashion-mnist, /usr/share/datasets/fashion-mnist)
-              --epochs N             epochs for each model (default: seed 10, weft 12)
+              --epochs N             epochs for each model (default: seed 10, weft 7)
               --limit N              use only the first N training images, for a quick look
               --seed N               seed of every random choice (default: 42)
               --threads N            worker threads (default: all cores)
