@@ -14,8 +14,8 @@ import dev.weft.optim.Trainer;
  * How each of the study's two models is built and trained.
  *
  * <ul>
- *   <li>{@code seed} — the reference study's network and recipe, reproduced faithfully: Adam with Keras' defaults
- *       (learning rate 1e-3), batch 64, 10 epochs, no augmentation.</li>
+ *   <li>{@code seed} — the reference study's network and recipe, reproduced faithfully: Keras's Glorot-uniform
+ *       initial weights, Adam with Keras' defaults (learning rate 1e-3), batch 64, 10 epochs, no augmentation.</li>
  *   <li>{@code weft} — {@link Models#weftCnn}: batch-normalised VGG-style blocks, AdamW (decoupled weight decay)
  *       with a one-epoch linear warm-up and cosine decay, batch 64, and light augmentation: random shifts of up
  *       to one pixel. The recipe was chosen on the held-out validation split, one run each at 8 epochs, and the
@@ -46,7 +46,8 @@ record Recipe(String name, String description, int epochs, int batch) {
     static Recipe of(String name, int epochs) {
         return switch (name) {
             case "seed" -> new Recipe("seed", "The reference study's CNN (Conv 32-64-128, Dense 128, Dropout 0.5), "
-                    + "trained as the study did: Adam 1e-3, batch 64, no augmentation.",
+                    + "started and trained as the study did: Glorot-uniform weights, Adam 1e-3, batch 64, "
+                    + "no augmentation.",
                     epochs > 0 ? epochs : SEED_EPOCHS, 64);
             case "weft" -> new Recipe("weft", "Weft's CNN (two blocks of two batch-normalised 3x3 convolutions, "
                     + "Dense 256 with BatchNorm and Dropout 0.3), trained with AdamW (weight decay 5e-4) and a "

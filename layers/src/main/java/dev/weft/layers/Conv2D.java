@@ -6,6 +6,7 @@ import dev.weft.core.Convolution;
 import dev.weft.core.Tensor;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,7 +14,8 @@ import java.util.random.RandomGenerator;
  * {@code Y[n,o,y,x] = b[o] + Σ_{c,i,j} W[o,c,i,j] · X[n,c, y·stride+i-padTop, x·stride+j-padLeft]}.
  *
  * <p>Weights are {@code [outChannels, inChannels, kernel, kernel]} (as PyTorch), initialised He-normal
- * ({@code std = sqrt(2 / (inChannels·kernel²))}); the bias starts at zero. The arithmetic is done by
+ * ({@code std = sqrt(2 / (inChannels·kernel²))}) unless {@link #withInitializer} says otherwise; the bias starts
+ * at zero. The arithmetic is done by
  * {@link Convolution} from {@code core}: one instance for training (per batch size) and one per thread for
  * inference.
  *
@@ -27,6 +29,7 @@ public final class Conv2D extends AbstractLayer {
     private final int kernel;
     private final int stride;
     private final Padding padding;
+    private Initializer initializer = Initializer.HE_NORMAL;
 
     private ConvGeometry geometry;
     private Parameter weights;
@@ -60,6 +63,15 @@ public final class Conv2D extends AbstractLayer {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
+    }
+
+    /** Draws the initial weights with {@code initializer} (He-normal by default); before the model is built. */
+    public Conv2D withInitializer(Initializer initializer) {
+        if (weights != null) {
+            throw new IllegalStateException("Conv2D: the initializer must be chosen before the model is built");
+        }
+        this.initializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
     }
 
     @Override
@@ -104,11 +116,7 @@ public final class Conv2D extends AbstractLayer {
         }
         geometry = ConvGeometry.of(1, in[0], in[1], in[2], outChannels, kernel, kernel, stride, padding);
         Tensor w = Tensor.zeros(outChannels, in[0], kernel, kernel);
-        double std = Math.sqrt(2.0 / (in[0] * kernel * kernel));
-        float[] data = w.data();
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) (random.nextGaussian() * std);
-        }
+        initializer.fill(w.data(), in[0] * kernel * kernel, outChannels * kernel * kernel, random);
         weights = new Parameter("weights", w, true);
         bias = new Parameter("bias", Tensor.zeros(outChannels), false);
         ConvGeometry g = geometry;

@@ -4,16 +4,19 @@ import dev.weft.core.Gemm;
 import dev.weft.core.Tensor;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
  * Fully connected layer {@code Y = X·Wᵀ + b} with {@code X [batch, inFeatures]}, weights
  * {@code W [outFeatures, inFeatures]} (as PyTorch and llm.c store them) and bias {@code b [outFeatures]}.
- * Weights start He-normal ({@code std = sqrt(2 / inFeatures)}), the bias at zero. Images must be flattened first
+ * Weights start He-normal ({@code std = sqrt(2 / inFeatures)}) unless {@link #withInitializer} says otherwise, the
+ * bias at zero. Images must be flattened first
  * ({@link Flatten}).
  */
 public final class Dense extends AbstractLayer {
     private final int outFeatures;
+    private Initializer initializer = Initializer.HE_NORMAL;
     private int inFeatures;
     private Parameter weights;
     private Parameter bias;
@@ -31,6 +34,15 @@ public final class Dense extends AbstractLayer {
             throw new IllegalArgumentException("Dense needs outFeatures >= 1, got " + outFeatures);
         }
         this.outFeatures = outFeatures;
+    }
+
+    /** Draws the initial weights with {@code initializer} (He-normal by default); before the model is built. */
+    public Dense withInitializer(Initializer initializer) {
+        if (weights != null) {
+            throw new IllegalStateException("Dense: the initializer must be chosen before the model is built");
+        }
+        this.initializer = Objects.requireNonNull(initializer, "initializer");
+        return this;
     }
 
     @Override
@@ -60,11 +72,7 @@ public final class Dense extends AbstractLayer {
         }
         inFeatures = in[0];
         Tensor w = Tensor.zeros(outFeatures, inFeatures);
-        double std = Math.sqrt(2.0 / inFeatures);
-        float[] data = w.data();
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) (random.nextGaussian() * std);
-        }
+        initializer.fill(w.data(), inFeatures, outFeatures, random);
         weights = new Parameter("weights", w, true);
         bias = new Parameter("bias", Tensor.zeros(outFeatures), false);
         inference = new ThreadScratch<>(batch -> Tensor.zeros(batch, outFeatures));
