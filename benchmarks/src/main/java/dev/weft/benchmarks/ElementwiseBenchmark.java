@@ -60,6 +60,12 @@ public class ElementwiseBenchmark {
     }
 
     @Benchmark
+    public float[] affine() {
+        kernels.affine(n, x, 0, 1.5f, -0.25f, out, 0);
+        return out;
+    }
+
+    @Benchmark
     public float dot() {
         return kernels.dot(n, x, 0, y, 0);
     }
