@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * one, before they sleep; the caller spins the same way while it waits for them. This is what OpenMP runtimes
  * and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of a burst.
  *
- * <p>The calling thread takes the first part of every loop itself. Loops started from inside a loop, or while
+ * <p>The calling thread claims chunks of every loop like the pool's threads. Loops started from inside a loop, or while
  * another thread's loop holds the pool, run on the calling thread (there is no nested parallelism and no
  * deadlock), which changes nothing in the results.
  */
@@ -29,6 +29,9 @@ public final class Parallel {
     public interface RangeBody {
         void run(int from, int to);
     }
+
+    /** Chunks per thread of a loop that is long enough: enough to even out a thread held up for a while. */
+    static final int CHUNKS_PER_THREAD = 8;
 
     /** How long a thread waits busily for work (or for its helpers to finish) before it sleeps: 1 ms. */
     static final long SPIN_NANOS = 1_000_000L;
@@ -80,9 +83,12 @@ public final class Parallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, count)} split into at most {@link #threads()} contiguous chunks whose
-     * sizes are multiples of {@code grain} (except the last). Runs inline when one thread suffices or when
-     * called from inside another parallel loop (no nested parallelism, no deadlock).
+     * Runs {@code body} over {@code [0, count)} in chunks whose sizes are whole multiples of {@code grain}
+     * (except the last). The chunks are claimed in increasing order, one at a time, by whichever thread is free:
+     * there are up to {@value #CHUNKS_PER_THREAD} per thread, so a thread the machine holds up (a virtual CPU
+     * that loses its time slice) leaves its later chunks to the others instead of making everyone wait for a
+     * fixed share. Bodies must not depend on where the range is cut. Runs inline when one thread suffices or
+     * when called from inside another parallel loop (no nested parallelism, no deadlock).
      */
     public static void forRange(int count, int grain, RangeBody body) {
         if (count <= 0) {
@@ -101,41 +107,50 @@ public final class Parallel {
             return;
         }
         try {
-            p.run(new Job(body, count, g, units, Math.min(parts, p.workers.length + 1)));
+            parts = Math.min(parts, p.workers.length + 1);
+            int chunkUnits = (units + parts * CHUNKS_PER_THREAD - 1) / (parts * CHUNKS_PER_THREAD);
+            p.run(new Job(body, count, (long) g * chunkUnits, parts));
         } finally {
             p.busy.set(false);
         }
     }
 
-    /** One parallel loop: part {@code i} of {@code parts} covers a contiguous run of whole grains. */
+    /** One parallel loop: {@code parts} threads claim its chunks of {@code chunk} items in order. */
     private static final class Job {
         final RangeBody body;
         final int count;
-        final int grain;
-        final int units;
+        final long chunk;
         final int parts;
+        /** The next chunk to claim. */
+        final AtomicInteger nextChunk = new AtomicInteger();
         /** Parts not finished yet by the pool's threads (the caller's own part is not counted). */
         final AtomicInteger remaining;
-        /** What each part threw, if anything; the caller rethrows the first in part order (not in time order). */
+        /**
+         * What each chunk threw, if anything; the caller rethrows the first in chunk order (not in time order).
+         * A thread whose chunk fails claims no more, so the lowest failing chunk has always run: every chunk below
+         * the last one claimed has been.
+         */
         final Throwable[] failures;
 
-        Job(RangeBody body, int count, int grain, int units, int parts) {
+        Job(RangeBody body, int count, long chunk, int parts) {
             this.body = body;
             this.count = count;
-            this.grain = grain;
-            this.units = units;
+            this.chunk = chunk;
             this.parts = parts;
             this.remaining = new AtomicInteger(parts - 1);
-            this.failures = new Throwable[parts];
+            this.failures = new Throwable[(int) ((count + chunk - 1) / chunk)];
         }
 
-        void runPart(int part) {
-            int from = Math.min(count, (int) ((long) units * part / parts) * grain);
-            int to = Math.min(count, (int) ((long) units * (part + 1) / parts) * grain);
-            try {
-                body.run(from, to);
-            } catch (Throwable t) {
-                failures[part] = t;   // published to the caller by the decrement of remaining that follows
+        /** One thread's share: chunks, claimed one at a time, until none is left or one fails. */
+        void runPart() {
+            for (int c = nextChunk.getAndIncrement(); c < failures.length; c = nextChunk.getAndIncrement()) {
+                long from = c * chunk;
+                try {
+                    body.run((int) from, (int) Math.min(count, from + chunk));
+                } catch (Throwable t) {
+                    failures[c] = t;   // published to the caller by the decrement of remaining that follows
+                    return;
+                }
             }
         }
     }
@@ -169,7 +184,7 @@ public final class Parallel {
             }
         }
 
-        /** Runs {@code j}: the workers take parts 1.., the calling thread part 0, then waits for all. */
+        /** Runs {@code j}: workers 1 to {@code parts - 1} and the calling thread claim chunks, then it waits for all. */
         void run(Job j) {
             job = j;
             for (int i = 0; i < j.parts - 1; i++) {
@@ -179,7 +194,7 @@ public final class Parallel {
             }
             INSIDE.set(true);
             try {
-                j.runPart(0);
+                j.runPart();
             } finally {
                 INSIDE.set(false);
             }
@@ -241,7 +256,7 @@ public final class Parallel {
                     }
                 }
                 done = j;
-                j.runPart(part);
+                j.runPart();
                 if (j.remaining.decrementAndGet() == 0) {
                     Thread caller = waitingCaller;
                     if (caller != null) {

@@ -7,13 +7,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The shared pool: every index once, chunks of whole grains, failures and nesting, concurrent callers. */
+/**
+ * The shared pool: every index once, chunks of whole grains claimed by whichever thread is free, failures and
+ * nesting, concurrent callers.
+ */
 class ParallelTest {
     private final int savedThreads = Parallel.threads();
 
@@ -38,30 +44,30 @@ class ParallelTest {
             for (int i = 0; i < count; i++) {
                 assertThat(visits.get(i)).as("visits of %d in round %d", i, round).isEqualTo(1);
             }
-            assertThat(chunks.size()).isBetween(1, threads);
+            assertThat(chunks.size()).isBetween(1, threads * Parallel.CHUNKS_PER_THREAD);
             for (int[] chunk : chunks) {
                 assertThat(chunk[0] % grain).as("chunk start").isZero();
             }
         }
     }
 
-    @ParameterizedTest(name = "failing part {0}")
+    @ParameterizedTest(name = "failing chunk {0}")
     @ValueSource(ints = {0, 1})
-    void aFailureInAnyPartReachesTheCallerAndThePoolStaysUsable(int failingPart) {
+    void aFailureInAnyChunkReachesTheCallerAndThePoolStaysUsable(int failingChunk) {
         Parallel.setThreads(2);
         assertThatThrownBy(() -> Parallel.forRange(2, 1, (from, to) -> {
-            if (from == failingPart) {
-                throw new IllegalStateException("part " + from);
+            if (from == failingChunk) {
+                throw new IllegalStateException("chunk " + from);
             }
-        })).isInstanceOf(IllegalStateException.class).hasMessage("part " + failingPart);
+        })).isInstanceOf(IllegalStateException.class).hasMessage("chunk " + failingChunk);
         AtomicIntegerArray visits = new AtomicIntegerArray(2);
         Parallel.forRange(2, 1, (from, to) -> visits.incrementAndGet(from));
         assertThat(visits.get(0) + visits.get(1)).isEqualTo(2);
     }
 
-    @ParameterizedTest(name = "first part sleeps {0} ms")
+    @ParameterizedTest(name = "first chunk sleeps {0} ms")
     @ValueSource(ints = {0, 5})
-    void whenSeveralPartsFailTheFirstPartsFailureIsThrownWhateverFinishesFirst(int sleepMillis) {
+    void whenSeveralChunksFailTheFirstChunksFailureIsThrownWhateverFinishesFirst(int sleepMillis) {
         Parallel.setThreads(2);
         assertThatThrownBy(() -> Parallel.forRange(2, 1, (from, to) -> {
             if (from == 0 && sleepMillis > 0) {
@@ -71,8 +77,37 @@ class ParallelTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            throw new IllegalStateException("part " + from);
-        })).isInstanceOf(IllegalStateException.class).hasMessage("part 0");
+            throw new IllegalStateException("chunk " + from);
+        })).isInstanceOf(IllegalStateException.class).hasMessage("chunk 0");
+    }
+
+    @Test
+    void aThreadHeldUpLeavesItsLaterChunksToTheOthers() throws InterruptedException {
+        // Whoever claims chunk 0 waits until every other chunk is done: only the other thread can do them, which
+        // it can only if chunks are claimed one at a time (a fixed half each would leave it 7 of them).
+        Parallel.setThreads(2);
+        int count = 2 * Parallel.CHUNKS_PER_THREAD;
+        CountDownLatch othersDone = new CountDownLatch(count - 1);
+        AtomicIntegerArray visits = new AtomicIntegerArray(count);
+        boolean[] released = new boolean[1];
+        Parallel.forRange(count, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                visits.incrementAndGet(i);
+                if (i == 0) {
+                    try {
+                        released[0] = othersDone.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    othersDone.countDown();
+                }
+            }
+        });
+        assertThat(released[0]).as("the other thread did every other chunk").isTrue();
+        for (int i = 0; i < count; i++) {
+            assertThat(visits.get(i)).as("visits of %d", i).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest(name = "threads={0}")
