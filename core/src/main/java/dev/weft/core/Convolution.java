@@ -42,10 +42,12 @@ public final class Convolution {
     /** A group should give the GEMM at least this many columns. */
     private static final int MIN_COLUMNS = 128;
     /**
-     * Shortest row of a window worth the add kernel in col2im: shorter ones (11 pixels in the seed CNN's second
-     * layer) ran slower through it than as a plain loop (measured: col2im took 18% of that layer's time, not 12%).
+     * Shortest row of a window worth the add kernel in col2im. Since the kernel takes a half-width step for tails
+     * (8 lanes with AVX-512), rows from 8 pixels on gain from it: measured on one thread, alternating in one JVM,
+     * the weft CNN's 64 -> 64 backward on 10x10 (8-pixel rows) 12.78 -> 11.42 ms, the seed CNN's 32 -> 64 on 13x13
+     * 10.54 -> 10.14 ms, against 16 as the threshold. Shorter rows stay a plain loop.
      */
-    private static final int VECTOR_RUN = 16;
+    private static final int VECTOR_RUN = 8;
     /** From this many output pixels per image on, groups are single images, multiplied straight into NCHW. */
     private static final int DIRECT_PIXELS = 256;
 

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,6 +38,10 @@ public final class VectorKernels implements Kernels {
     private static final int L = S.length();
     /** Int vectors of as many lanes, for index arithmetic (gathers, pooling winners). */
     private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    /** Half the preferred width (8 lanes of 256 bits with AVX-512), for tails; null below 256-bit vectors. */
+    private static final VectorSpecies<Float> HALF = S.vectorBitSize() >= 256
+            ? VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
+    private static final int HALF_L = HALF == null ? 0 : HALF.length();
     /** {@code 0, 1, ..., L - 1}. */
     private static final IntVector IOTA = IntVector.zero(IS).addIndex(1);
 
@@ -454,6 +459,12 @@ public final class VectorKernels implements Kernels {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(S, a, aOffset + i).add(FloatVector.fromArray(S, b, bOffset + i))
                     .intoArray(out, outOffset + i);
+        }
+        // A tail of half a vector or more takes one half-width step: col2im adds runs as short as an output row.
+        if (HALF != null && n - i >= HALF_L) {
+            FloatVector.fromArray(HALF, a, aOffset + i).add(FloatVector.fromArray(HALF, b, bOffset + i))
+                    .intoArray(out, outOffset + i);
+            i += HALF_L;
         }
         for (; i < n; i++) {
             out[outOffset + i] = a[aOffset + i] + b[bOffset + i];
