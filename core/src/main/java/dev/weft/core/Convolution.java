@@ -356,17 +356,20 @@ public final class Convolution {
             int[] byColumn = transposed ? taps : base;
             for (int start = 0; start < columns; start += panelWidth) {
                 int n = Math.min(panelWidth, columns - start);
-                int dst = start * rows;
-                for (int r = 0; r < rows; r++, dst += panelWidth) {
-                    if (padded) {
+                int panel = start * rows;
+                if (padded) {
+                    for (int r = 0, dst = panel; r < rows; r++, dst += panelWidth) {
                         for (int j = 0; j < n; j++) {
                             int w = transposed ? r : start + j;
                             int t = transposed ? start + j : r;
                             panels[dst + j] = inside(top[w], left[w], ki[t], kj[t]) ? in[base[w] + taps[t]] : 0f;
                         }
-                    } else {
-                        kernels.gather(n, in, byRow[r], byColumn, start, panels, dst);
                     }
+                } else {
+                    // One call per panel: the kernel checks each vector of the index pattern once for all rows.
+                    kernels.gather(rows, n, in, byRow, byColumn, start, panels, panel, panelWidth);
+                }
+                for (int r = 0, dst = panel; n < panelWidth && r < rows; r++, dst += panelWidth) {
                     Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
                 }
             }

@@ -85,10 +85,12 @@ public interface Kernels {
                PanelSource b, float beta, float[] c, int cOffset, int ldc);
 
     /**
-     * {@code out[i] = x[xOffset + index[indexOffset + i]]} for {@code i < n}: the gather with which a convolution
-     * writes its unfolded input into GEMM panels.
+     * {@code out[outOffset + r * outStride + i] = x[rowOffsets[r] + index[indexOffset + i]]} for {@code r < rows}
+     * and {@code i < n}: a block of a convolution's unfolded input, gathered into GEMM panels one panel row per
+     * {@code r}. Every row reads the same index pattern from its own offset.
      */
-    void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset);
+    void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
+                int outOffset, int outStride);
 
     /** {@code sum_i x[i] * y[i]}. */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);

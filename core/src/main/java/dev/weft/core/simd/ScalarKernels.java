@@ -62,9 +62,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset) {
-        for (int i = 0; i < n; i++) {
-            out[outOffset + i] = x[xOffset + index[indexOffset + i]];
+    public void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
+                       int outOffset, int outStride) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                out[outOffset + r * outStride + i] = x[rowOffsets[r] + index[indexOffset + i]];
+            }
         }
     }
 

@@ -379,20 +379,34 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void gather(int n, float[] x, int xOffset, int[] index, int indexOffset, float[] out, int outOffset) {
+    public void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
+                       int outOffset, int outStride) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            // A vector of consecutive indices (a convolution window row wider than a vector) is one plain load.
-            IntVector at = IntVector.fromArray(IS, index, indexOffset + i);
+            // The index pattern is the same for every row: whether it is a run of consecutive indices (then each
+            // row is one plain load) is decided once per vector, not once per row.
             int start = index[indexOffset + i];
-            if (at.sub(IOTA).compare(VectorOperators.EQ, start).allTrue()) {
-                FloatVector.fromArray(S, x, xOffset + start).intoArray(out, outOffset + i);
+            boolean consecutive = IntVector.fromArray(IS, index, indexOffset + i).sub(IOTA)
+                    .compare(VectorOperators.EQ, start).allTrue();
+            int dst = outOffset + i;
+            if (consecutive) {
+                for (int r = 0; r < rows; r++, dst += outStride) {
+                    FloatVector.fromArray(S, x, rowOffsets[r] + start).intoArray(out, dst);
+                }
             } else {
-                FloatVector.fromArray(S, x, xOffset, index, indexOffset + i).intoArray(out, outOffset + i);
+                for (int r = 0; r < rows; r++, dst += outStride) {
+                    FloatVector.fromArray(S, x, rowOffsets[r], index, indexOffset + i).intoArray(out, dst);
+                }
             }
         }
-        for (; i < n; i++) {
-            out[outOffset + i] = x[xOffset + index[indexOffset + i]];
+        if (i < n) {
+            for (int r = 0; r < rows; r++) {
+                int src = rowOffsets[r];
+                int dst = outOffset + r * outStride;
+                for (int j = i; j < n; j++) {
+                    out[dst + j] = x[src + index[indexOffset + j]];
+                }
+            }
         }
     }
 

@@ -47,29 +47,34 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
-    void gatherReadsTheIndexedElementsLikeTheScalarTwin(int n) {
-        float[] x = random(3 * n + 7, 3);
+    void gatherReadsTheIndexedElementsOfEveryRowLikeTheScalarTwin(int n) {
+        int rows = 3;
+        int stride = n + 5;                   // panel rows wider than n: the gaps stay untouched
+        int[] rowOffsets = {5, 0, 2 * n + 1};
+        float[] x = random(5 * n + 7, 3);
         int[] index = new int[n + OFFSET];
         java.util.Random r = new java.util.Random(n);
         for (int i = 0; i < index.length; i++) {
             index[i] = r.nextInt(3 * n);
         }
-        float[] expected = new float[n + 2 * OFFSET];
-        for (int i = 0; i < n; i++) {
-            expected[OFFSET + i] = x[5 + index[OFFSET - 1 + i]];
+        float[] expected = new float[OFFSET + rows * stride];
+        for (int row = 0; row < rows; row++) {
+            for (int i = 0; i < n; i++) {
+                expected[OFFSET + row * stride + i] = x[rowOffsets[row] + index[OFFSET - 1 + i]];
+            }
         }
-        float[] got = new float[n + 2 * OFFSET];
-        simd.gather(n, x, 5, index, OFFSET - 1, got, OFFSET);
+        float[] got = new float[OFFSET + rows * stride];
+        simd.gather(rows, n, x, rowOffsets, index, OFFSET - 1, got, OFFSET, stride);
         assertThat(got).containsExactly(expected);
-        float[] scalarGot = new float[n + 2 * OFFSET];
-        scalar.gather(n, x, 5, index, OFFSET - 1, scalarGot, OFFSET);
+        float[] scalarGot = new float[OFFSET + rows * stride];
+        scalar.gather(rows, n, x, rowOffsets, index, OFFSET - 1, scalarGot, OFFSET, stride);
         assertThat(scalarGot).containsExactly(expected);
     }
 
     @ParameterizedTest
     @MethodSource("sizes")
     void gatherOfConsecutiveIndicesAndOfAlmostConsecutiveOnesReadsTheRightElements(int n) {
-        float[] x = random(2 * n + 40, 4);
+        float[] x = random(2 * n + 50, 4);
         int[] index = new int[n];
         for (int i = 0; i < n; i++) {
             index[i] = i + 7;                 // runs of consecutive indices: read as plain vector loads
@@ -78,10 +83,11 @@ class VectorKernelsTest {
             index[n / 2] = n / 2 + 30;         // one lane breaks its run: that vector must be gathered
             index[n - 1] = 0;
         }
-        float[] got = new float[n];
-        simd.gather(n, x, 2, index, 0, got, 0);
-        float[] expected = new float[n];
-        scalar.gather(n, x, 2, index, 0, expected, 0);
+        int[] rowOffsets = {2, 9};
+        float[] got = new float[2 * n];
+        simd.gather(2, n, x, rowOffsets, index, 0, got, 0, n);
+        float[] expected = new float[2 * n];
+        scalar.gather(2, n, x, rowOffsets, index, 0, expected, 0, n);
         assertThat(got).containsExactly(expected);
     }
 
