@@ -18,9 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  * one, before they sleep; the caller spins the same way while it waits for them. This is what OpenMP runtimes
  * and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of a burst.
  *
- * <p>The calling thread claims chunks of every loop like the pool's threads. Loops started from inside a loop, or while
- * another thread's loop holds the pool, run on the calling thread (there is no nested parallelism and no
- * deadlock), which changes nothing in the results.
+ * <p>The calling thread claims chunks of every loop like the pool's threads. Loops started from inside a loop,
+ * or while another thread's loop holds the pool, run on the calling thread (there is no nested parallelism and
+ * no deadlock), which changes nothing in the results.
  */
 public final class Parallel {
 
@@ -184,7 +184,7 @@ public final class Parallel {
             }
         }
 
-        /** Runs {@code j}: workers 1 to {@code parts - 1} and the calling thread claim chunks, then it waits for all. */
+        /** Runs {@code j}: workers 1 to {@code parts - 1} and the caller claim chunks, then it waits for all. */
         void run(Job j) {
             job = j;
             for (int i = 0; i < j.parts - 1; i++) {

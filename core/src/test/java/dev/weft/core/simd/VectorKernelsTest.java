@@ -26,7 +26,8 @@ class VectorKernelsTest {
 
     static IntStream sizes() {
         int lanes = VectorKernels.lanes();
-        return IntStream.of(1, 2, 3, lanes / 2, lanes - 1, lanes, lanes + 1, lanes + lanes / 2, 17, 31, 33, 100, 257).filter(n -> n >= 1).distinct();
+        return IntStream.of(1, 2, 3, lanes / 2, lanes - 1, lanes, lanes + 1, lanes + lanes / 2, 17, 31, 33, 100, 257)
+                .filter(n -> n >= 1).distinct();
     }
 
     /** {@code OFFSET} junk values, then {@code n} random values in [-1, 1), then junk again. */
