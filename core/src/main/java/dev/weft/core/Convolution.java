@@ -369,8 +369,10 @@ public final class Convolution {
                     // One call per panel: the kernel checks each vector of the index pattern once for all rows.
                     kernels.gather(rows, n, in, byRow, byColumn, start, panels, panel, panelWidth);
                 }
-                for (int r = 0, dst = panel; n < panelWidth && r < rows; r++, dst += panelWidth) {
-                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
+                if (n < panelWidth) {
+                    for (int r = 0, dst = panel; r < rows; r++, dst += panelWidth) {
+                        Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
+                    }
                 }
             }
         }
