@@ -15,9 +15,8 @@ import java.util.random.RandomGenerator;
  *
  * <p>Weights are {@code [outChannels, inChannels, kernel, kernel]} (as PyTorch), initialised He-normal
  * ({@code std = sqrt(2 / (inChannels·kernel²))}) unless {@link #withInitializer} says otherwise; the bias starts
- * at zero. The arithmetic is done by
- * {@link Convolution} from {@code core}: one instance for training (per batch size) and one per thread for
- * inference.
+ * at zero. The arithmetic is done by {@link Convolution} from {@code core}: one instance for training (per batch
+ * size) and one per thread for inference.
  *
  * <pre>{@code
  * new Conv2D(32, 3)                          // 3x3, stride 1, valid padding

@@ -11,8 +11,7 @@ import java.util.random.RandomGenerator;
  * Fully connected layer {@code Y = X·Wᵀ + b} with {@code X [batch, inFeatures]}, weights
  * {@code W [outFeatures, inFeatures]} (as PyTorch and llm.c store them) and bias {@code b [outFeatures]}.
  * Weights start He-normal ({@code std = sqrt(2 / inFeatures)}) unless {@link #withInitializer} says otherwise, the
- * bias at zero. Images must be flattened first
- * ({@link Flatten}).
+ * bias at zero. Images must be flattened first ({@link Flatten}).
  */
 public final class Dense extends AbstractLayer {
     private final int outFeatures;

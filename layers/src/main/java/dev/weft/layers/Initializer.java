@@ -13,29 +13,29 @@ import java.util.random.RandomGenerator;
  */
 public enum Initializer {
     /** Normal with {@code std = sqrt(2 / fanIn)} (He et al., 2015): the default, made for ReLU networks. */
-    HE_NORMAL,
+    HE_NORMAL {
+        @Override
+        void fill(float[] weights, int fanIn, int fanOut, RandomGenerator random) {
+            double std = Math.sqrt(2.0 / fanIn);
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) (random.nextGaussian() * std);
+            }
+        }
+    },
     /**
      * Uniform in {@code [-limit, limit)} with {@code limit = sqrt(6 / (fanIn + fanOut))} (Glorot and Bengio,
      * 2010): Keras's default for its Conv2D and Dense layers.
      */
-    GLOROT_UNIFORM;
+    GLOROT_UNIFORM {
+        @Override
+        void fill(float[] weights, int fanIn, int fanOut, RandomGenerator random) {
+            double limit = Math.sqrt(6.0 / (fanIn + fanOut));
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) ((2 * random.nextDouble() - 1) * limit);
+            }
+        }
+    };
 
     /** Overwrites {@code weights} with draws from {@code random}, in index order. */
-    void fill(float[] weights, int fanIn, int fanOut, RandomGenerator random) {
-        switch (this) {
-            case HE_NORMAL -> {
-                double std = Math.sqrt(2.0 / fanIn);
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = (float) (random.nextGaussian() * std);
-                }
-            }
-            case GLOROT_UNIFORM -> {
-                double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = (float) ((2 * random.nextDouble() - 1) * limit);
-                }
-            }
-            default -> throw new AssertionError(this);
-        }
-    }
+    abstract void fill(float[] weights, int fanIn, int fanOut, RandomGenerator random);
 }
