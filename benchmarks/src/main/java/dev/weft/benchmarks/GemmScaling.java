@@ -21,6 +21,7 @@ import java.util.Locale;
  * </pre>
  */
 public final class GemmScaling {
+    private static final String USAGE = "usage: GemmScaling [--size N] [--turns N]";
     /** Flops per timed stretch: about a tenth of a second at 150 GFLOP/s. */
     private static final double FLOPS_PER_STRETCH = 1.5e10;
 
@@ -32,14 +33,12 @@ public final class GemmScaling {
         int turns = 20;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: GemmScaling [--size N] [--turns N]; " + args[i]
-                        + " needs a value");
+                throw new IllegalArgumentException(USAGE + "; " + args[i] + " needs a value");
             }
             switch (args[i]) {
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--turns" -> turns = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("usage: GemmScaling [--size N] [--turns N]; unknown "
-                        + args[i]);
+                default -> throw new IllegalArgumentException(USAGE + "; unknown " + args[i]);
             }
         }
         if (size < 1 || turns < 1) {
