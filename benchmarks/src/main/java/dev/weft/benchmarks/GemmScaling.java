@@ -13,7 +13,8 @@ import java.util.Locale;
  * <p>On a virtual machine whose speed drifts from one minute to the next, two JMH trials run one after the
  * other (as {@link GemmBenchmark}'s {@code threads} parameter does) can land in different phases, and their
  * ratio says more about the drift than about the code. Here each turn times one thread, then two, for about a
- * tenth of a second each, so both see the same minutes; the ratio of each turn is printed, then their median.
+ * tenth of a second each (after as long untimed on the same threads), so both see the same minutes; the ratio of
+ * each turn is printed, then their median.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
@@ -51,11 +52,9 @@ public final class GemmScaling {
         int calls = (int) Math.max(1, FLOPS_PER_STRETCH / flops);
         System.out.printf(Locale.ROOT, "JDK %s, kernels %s, SGEMM %d^3, %d calls per stretch%n",
                 Runtime.version(), Kernels.get().name(), size, calls);
-        // Warm-up: two turns, not counted.
-        for (int t = 0; t < 2; t++) {
-            gflops(1, calls, size, a, b, c);
-            gflops(2, calls, size, a, b, c);
-        }
+        // Warm-up: a turn, not counted.
+        gflops(1, calls, size, a, b, c);
+        gflops(2, calls, size, a, b, c);
         double[] ratios = new double[turns];
         double oneSum = 0;
         double twoSum = 0;
@@ -74,10 +73,19 @@ public final class GemmScaling {
                 + "(range %.2f-%.2f)%n", oneSum / turns, twoSum / turns, median, ratios[0], ratios[turns - 1]);
     }
 
+    /**
+     * GFLOP/s of one timed stretch on {@code threads} threads, after an untimed stretch of the same length. Without
+     * it, the two-thread stretch that follows a one-thread one starts with a second virtual CPU that has been idle:
+     * measured at 08:03 (JDK 25, 512^3), it then ran at 1.26-1.38x one thread where a stretch on warm threads ran at
+     * 1.64-1.73x, and a warm-up of 4 calls (about 15 ms) did not close the gap; a whole stretch did.
+     */
     private static double gflops(int threads, int calls, int size, float[] a, float[] b, float[] c) {
         Parallel.setThreads(threads);
-        long start = System.nanoTime();
-        for (int i = 0; i < calls; i++) {
+        long start = 0;
+        for (int i = -calls; i < calls; i++) {
+            if (i == 0) {
+                start = System.nanoTime();
+            }
             Gemm.sgemm(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
         }
         return 2.0 * size * size * size * calls / (System.nanoTime() - start);
