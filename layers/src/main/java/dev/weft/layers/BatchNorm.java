@@ -217,49 +217,42 @@ public final class BatchNorm extends AbstractLayer {
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
-        // With a fused ReLU, dOutput is the gradient of max(Y, 0): each run of dY is first masked with [Y > 0].
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): each run of dY is first masked with [Y > 0],
+        // into dX, which then holds the masked gradient until the second pass turns it into dX in place.
         float[] out = output.data();
         boolean relu = reluFused;
+        float[] grad = relu ? dX : dY;
+        int gradOff = relu ? 0 : dyOff;
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
-            float[] masked = relu ? new float[spatial] : null;
-            float[] centered = new float[spatial];
             for (int c = from; c < to; c++) {
                 float m = batchMean[c];
                 float invStd = inverseStd[c];
                 double sumDy = 0;
-                double sumDyCentered = 0;
+                double sumDyX = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
-                    int at = relu ? 0 : dyOff + base;
-                    sumDy += kernels.sum(spatial, dy, at);
-                    kernels.affine(spatial, in, xOff + base, 1f, -m, centered, 0);
-                    sumDyCentered += kernels.dot(spatial, dy, at, centered, 0);
+                    if (relu) {
+                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, dX, base);
+                    }
+                    sumDy += kernels.sum(spatial, grad, gradOff + base);
+                    sumDyX += kernels.dot(spatial, grad, gradOff + base, in, xOff + base);
                 }
-                double sumDyXHat = sumDyCentered * invStd;
+                // Σ dY·(X - μ) = Σ dY·X - μ·Σ dY: one pass over X instead of a centred copy of it.
+                double sumDyXHat = (sumDyX - m * sumDy) * invStd;
                 dBeta[c] += (float) sumDy;
                 dGamma[c] += (float) sumDyXHat;
                 float scale = g[c] * invStd;
-                // dX = scale·dY + (X - μ)·(-scale·invStd·Σ(dY·x̂)/M) - scale·Σ dY/M
-                float perCentered = (float) (-scale * invStd * (sumDyXHat / count));
-                float constant = (float) (-scale * (sumDy / count));
+                // dX = scale·dY + (X - μ)·perCentered - scale·Σ dY/M = scale·dY + constant + perCentered·X
+                double perCentered = -scale * invStd * (sumDyXHat / count);
+                float constant = (float) (-scale * (sumDy / count) - perCentered * m);
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float[] dy = relu ? masked(kernels, out, base, dY, dyOff + base, masked) : dY;
-                    int at = relu ? 0 : dyOff + base;
-                    kernels.affine(spatial, in, xOff + base, 1f, -m, centered, 0);
-                    kernels.affine(spatial, centered, 0, perCentered, constant, dX, base);
-                    kernels.axpy(spatial, scale, dy, at, dX, base);
+                    kernels.affine(spatial, grad, gradOff + base, scale, constant, dX, base);
+                    kernels.axpy(spatial, (float) perCentered, in, xOff + base, dX, base);
                 }
             }
         });
         return dInput;
-    }
-
-    /** {@code masked[s] = dY[dyOffset + s]} where the output is positive, else 0: the fused ReLU's backward. */
-    private float[] masked(Kernels kernels, float[] out, int base, float[] dY, int dyOffset, float[] masked) {
-        kernels.reluBackward(spatial, out, base, dY, dyOffset, masked, 0);
-        return masked;
     }
 }

@@ -162,6 +162,30 @@ class LayerBehaviourTest {
     }
 
     @Test
+    void batchNormGradientsIgnoreAConstantShiftOfTheInput() {
+        // BatchNorm sees only x - μ, so adding 100 to every input changes neither the output gradient it passes on
+        // nor dγ and dβ. The backward pass forms Σ dY·(x - μ) as Σ dY·x - μ·Σ dY; this bounds what that costs.
+        Tensor x = Tensor.uniform(new int[] {4, 3, 5, 5}, -2f, 2f, 20L);
+        Tensor shifted = x.copy();
+        for (int i = 0; i < shifted.size(); i++) {
+            shifted.data()[i] += 100f;
+        }
+        Tensor dY = Tensor.uniform(x.shape(), -1f, 1f, 21L);
+        BatchNorm near = GradientCheck.built(new BatchNorm(), new int[] {3, 5, 5});
+        BatchNorm far = GradientCheck.built(new BatchNorm(), new int[] {3, 5, 5});
+        near.forward(x, true);
+        float[] dXNear = near.backward(dY).toArray();
+        far.forward(shifted, true);
+        float[] dXFar = far.backward(dY).toArray();
+
+        assertThat(dXFar).containsExactly(dXNear, within(1e-3f));
+        for (int k = 0; k < 2; k++) {
+            assertThat(far.parameters().get(k).grad().toArray()).as(k == 0 ? "dγ" : "dβ")
+                    .containsExactly(near.parameters().get(k).grad().toArray(), within(1e-3f));
+        }
+    }
+
+    @Test
     void inferenceBetweenForwardAndBackwardDoesNotDisturbTraining() {
         Tensor x = Tensor.uniform(new int[] {4, 1, 12, 12}, 0f, 1f, 1L);
         Tensor dLogits = Tensor.uniform(new int[] {4, 5}, -1f, 1f, 2L);
