@@ -210,10 +210,11 @@ public final class TrainThroughput {
         }
 
         /**
-         * Times each layer's forward and backward separately (the same calls Sequential makes, in the same
-         * order), plus gathering, loss and optimizer, for about {@code seconds}. Besides wall time it records
-         * the CPU time of this thread: with {@code --threads 1} all work runs here, which gives a profile that
-         * other processes on a shared machine hardly disturb.
+         * Times each layer's part of a training step as {@link Sequential} runs it ({@link
+         * Sequential#setLayerTimer}: a layer fused with the ReLU after it is timed with it), plus gathering, loss
+         * and optimizer, for about {@code seconds}. Besides wall time it records the CPU time of this thread: with
+         * {@code --threads 1} all work runs here, which gives a profile that other processes on a shared machine
+         * hardly disturb.
          */
         String profile(double seconds) {
             java.lang.management.ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
@@ -223,6 +224,16 @@ public final class TrainThroughput {
             long[] wallBackward = new long[rows];
             long[] cpuForward = new long[rows];
             long[] cpuBackward = new long[rows];
+            boolean[] timed = new boolean[rows];
+            // The CPU time since the previous report goes to the layer that reports.
+            long[] cpuMark = new long[1];
+            model.setLayerTimer((layer, backward, nanos) -> {
+                long now = threadBean.getCurrentThreadCpuTime();
+                (backward ? wallBackward : wallForward)[layer] += nanos;
+                (backward ? cpuBackward : cpuForward)[layer] += now - cpuMark[0];
+                cpuMark[0] = now;
+                timed[layer] = true;
+            });
             long start = System.nanoTime();
             long cpuStart = threadBean.getCurrentThreadCpuTime();
             long deadline = start + (long) (seconds * 1e9);
@@ -232,46 +243,26 @@ public final class TrainThroughput {
                 long c = threadBean.getCurrentThreadCpuTime();
                 nextBatch();
                 model.zeroGrad();
-                long w2 = System.nanoTime();
-                long c2 = threadBean.getCurrentThreadCpuTime();
-                wallForward[layers.size()] += w2 - w;
-                cpuForward[layers.size()] += c2 - c;
-                Tensor a = x;
-                for (int i = 0; i < layers.size(); i++) {
-                    w = w2;
-                    c = c2;
-                    a = layers.get(i).forward(a, true);
-                    w2 = System.nanoTime();
-                    c2 = threadBean.getCurrentThreadCpuTime();
-                    wallForward[i] += w2 - w;
-                    cpuForward[i] += c2 - c;
-                }
-                loss.forward(a, labels);
+                cpuMark[0] = threadBean.getCurrentThreadCpuTime();
+                wallForward[layers.size()] += System.nanoTime() - w;
+                cpuForward[layers.size()] += cpuMark[0] - c;
+                Tensor logits = model.forward(x, true);
+                w = System.nanoTime();
+                c = threadBean.getCurrentThreadCpuTime();
+                loss.forward(logits, labels);
                 Tensor d = loss.backward();
-                w = w2;
-                c = c2;
-                w2 = System.nanoTime();
-                c2 = threadBean.getCurrentThreadCpuTime();
-                wallForward[layers.size() + 1] += w2 - w;
-                cpuForward[layers.size() + 1] += c2 - c;
-                for (int i = layers.size() - 1; i >= 0; i--) {
-                    w = w2;
-                    c = c2;
-                    d = layers.get(i).backward(d);
-                    w2 = System.nanoTime();
-                    c2 = threadBean.getCurrentThreadCpuTime();
-                    wallBackward[i] += w2 - w;
-                    cpuBackward[i] += c2 - c;
-                }
+                cpuMark[0] = threadBean.getCurrentThreadCpuTime();
+                wallForward[layers.size() + 1] += System.nanoTime() - w;
+                cpuForward[layers.size() + 1] += cpuMark[0] - c;
+                model.backward(d);
+                w = System.nanoTime();
+                c = threadBean.getCurrentThreadCpuTime();
                 optimizer.step(parameters);
-                w = w2;
-                c = c2;
-                w2 = System.nanoTime();
-                c2 = threadBean.getCurrentThreadCpuTime();
-                wallForward[layers.size() + 2] += w2 - w;
-                cpuForward[layers.size() + 2] += c2 - c;
+                wallForward[layers.size() + 2] += System.nanoTime() - w;
+                cpuForward[layers.size() + 2] += threadBean.getCurrentThreadCpuTime() - c;
                 n++;
             } while (System.nanoTime() < deadline);
+            model.setLayerTimer(null);
             double wallTotal = System.nanoTime() - start;
             double cpuTotal = threadBean.getCurrentThreadCpuTime() - cpuStart;
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
@@ -283,6 +274,10 @@ public final class TrainThroughput {
                 String name = i < layers.size() ? layers.get(i).name() + " " + layers.get(i).type()
                         : i == layers.size() ? "gather + zeroGrad"
                         : i == layers.size() + 1 ? "softmax cross-entropy" : "Adam step";
+                if (i < layers.size() && !timed[i]) {
+                    sb.append(String.format(Locale.ROOT, "  %-24s (run with the layer before it)%n", name));
+                    continue;
+                }
                 sb.append(String.format(Locale.ROOT, "  %-24s %9.2f %9.2f %6.1f%%   %9.2f %9.2f %6.1f%%%n", name,
                         wallForward[i] / 1e6 / n, wallBackward[i] / 1e6 / n,
                         100 * (wallForward[i] + wallBackward[i]) / wallTotal, cpuForward[i] / 1e6 / n,

@@ -52,6 +52,22 @@ public final class Sequential {
      * bit for bit. Layers called one by one are not fused.
      */
     private final boolean[] reluFused;
+    /** Told how long each layer of a training step took, or null (see {@link #setLayerTimer}). */
+    private LayerTimer timer;
+
+    /**
+     * Receives the wall-clock time of each layer's part of a training step, for profiling. A layer that runs
+     * fused with the {@link ReLU} after it reports the pair under its own index, and the ReLU reports nothing.
+     */
+    @FunctionalInterface
+    public interface LayerTimer {
+        /**
+         * @param layer    the layer's index in {@link #layers()}
+         * @param backward whether this was its backward pass
+         * @param nanos    how long the call took
+         */
+        void record(int layer, boolean backward, long nanos);
+    }
 
     /**
      * Builds the model: each layer is given the previous layer's output shape and a generator derived from
@@ -138,8 +154,11 @@ public final class Sequential {
             throw new IllegalArgumentException("model input: expected [batch, "
                     + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
         }
+        LayerTimer t = training ? timer : null;
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
+            long start = t == null ? 0 : System.nanoTime();
+            int index = i;
             if (reluFused[i]) {
                 Layer layer = layers.get(i);
                 x = layer instanceof Conv2D conv ? conv.forwardWithRelu(x, training)
@@ -148,8 +167,19 @@ public final class Sequential {
             } else {
                 x = layers.get(i).forward(x, training);
             }
+            if (t != null) {
+                t.record(index, false, System.nanoTime() - start);
+            }
         }
         return x;
+    }
+
+    /**
+     * From now on, tells {@code timer} how long each layer took in every training forward pass and every backward
+     * pass ({@code null} stops it). Inference is never timed, so it stays safe to call from several threads.
+     */
+    public void setLayerTimer(LayerTimer timer) {
+        this.timer = timer;
     }
 
     /**
@@ -157,12 +187,17 @@ public final class Sequential {
      * {@link #zeroGrad()} first). The gradient with respect to the model input is not computed.
      */
     public void backward(Tensor dLogits) {
+        LayerTimer t = timer;
         Tensor d = dLogits;
         for (int i = layers.size() - 1; i >= 0; i--) {
             if (i > 0 && reluFused[i - 1]) {
                 continue;   // a fused ReLU: the layer before it takes the ReLU's output gradient
             }
+            long start = t == null ? 0 : System.nanoTime();
             d = layers.get(i).backward(d);
+            if (t != null) {
+                t.record(i, true, System.nanoTime() - start);
+            }
         }
     }
 

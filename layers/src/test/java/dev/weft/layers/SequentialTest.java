@@ -1,6 +1,8 @@
 package dev.weft.layers;
 
 import dev.weft.core.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +43,31 @@ class SequentialTest {
                 new Conv2D(6, 3), new ReLU(),
                 new Conv2D(4, 3), new BatchNorm(), new ReLU(),
                 new Flatten(), new Dense(8), new BatchNorm(), new ReLU(), new Dense(4));
+    }
+
+    @Test
+    void aLayerTimerHearsOfEachTrainingCallOnceAndNothingOfInference() {
+        Sequential model = convReluModel();
+        List<String> heard = new ArrayList<>();
+        model.setLayerTimer((layer, backward, nanos) -> {
+            assertThat(nanos).isNotNegative();
+            heard.add((backward ? "b" : "f") + layer);
+        });
+        Tensor x = Tensor.uniform(new int[] {4, 2, 20, 20}, -1f, 1f, 3L);
+        model.predict(x);
+        assertThat(heard).as("inference").isEmpty();
+
+        model.forward(x, true);
+        model.backward(Tensor.uniform(new int[] {4, 4}, -1f, 1f, 4L));
+        // Conv + ReLU (0, 1), pool 2, Conv + ReLU (3, 4), Conv 5, BatchNorm + ReLU (6, 7), Flatten 8, Dense 9,
+        // BatchNorm + ReLU (10, 11), Dense 12: a fused pair is heard of under its first layer.
+        assertThat(heard).containsExactly("f0", "f2", "f3", "f5", "f6", "f8", "f9", "f10", "f12",
+                "b12", "b10", "b9", "b8", "b6", "b5", "b3", "b2", "b0");
+
+        model.setLayerTimer(null);
+        heard.clear();
+        model.forward(x, true);
+        assertThat(heard).as("after the timer is removed").isEmpty();
     }
 
     @Test
