@@ -8,8 +8,9 @@ import dev.weft.core.simd.Kernels;
  * <p>Threads take disjoint blocks of rows of {@code C} or of columns, whichever makes them pack less twice; each
  * element's reduction over {@code k} runs in the same order whatever the block it falls in, so results are
  * bit-identical for 1 or N threads. Each thread packs its own panels of A (see
- * {@link dev.weft.core.simd.VectorKernels}); when threads take rows, B is packed once, both threads taking
- * panels, and shared ({@link Kernels.PackedPanels}). The pool is {@link Parallel}'s.
+ * {@link dev.weft.core.simd.VectorKernels}); when threads take rows, each thread packs the whole of B once per
+ * product, into its own buffer, before its first block of rows, and multiplies every block it claims from it
+ * ({@link Kernels.PackedPanels}). The pool is {@link Parallel}'s.
  *
  * <pre>{@code
  * // C[m x n] = A[m x k] * B[k x n]^T
@@ -31,10 +32,17 @@ public final class Gemm {
     /** Columns per unit of work when splitting over columns: a multiple of the micro-tile width (32). */
     private static final int COLUMN_GRAIN = 32;
 
-    /** Largest B (in floats, 16 MiB) packed once and shared by the threads; beyond it each packs its own. */
-    private static final long SHARED_PACK_LIMIT = 1L << 22;
-    /** The calling thread's buffer for a shared packing of B, grown to the largest one seen. */
-    private static final ThreadLocal<float[]> SHARED_PACK = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Largest B (in floats, 16 MiB) that each thread packs whole, once per product; beyond it every block of rows
+     * packs the parts of B it needs as it goes.
+     */
+    private static final long PACK_ONCE_LIMIT = 1L << 22;
+    /**
+     * Per thread: the product whose B its buffer holds (an object made per call, compared by identity), and the
+     * buffer, grown to the largest packing seen.
+     */
+    private static final ThreadLocal<Object[]> OWN_PACK = ThreadLocal.withInitial(() -> new Object[] {null,
+            new float[0]});
 
     private Gemm() {
     }
@@ -51,22 +59,20 @@ public final class Gemm {
         } else if (splitRows(m, n, threads)) {
             int width = kernels.panelWidth();
             long packedSize = (long) k * ceilDiv(n, Math.max(1, width)) * width;
-            if (width > 0 && packedSize <= SHARED_PACK_LIMIT) {
-                // Every row block multiplies all of B: pack it once, both threads taking panels, then share it.
-                float[] data = SHARED_PACK.get();
-                if (data.length < packedSize) {
-                    data = new float[(int) packedSize];
-                    SHARED_PACK.set(data);
-                }
-                float[] panels = data;
-                Parallel.forRange(ceilDiv(n, width), 1, (from, to) ->
-                        packPanels(transB, k, n, b, bOffset, ldb, width, from, to, panels));
-                Kernels.PackedPanels packed = new Kernels.PackedPanels(panels, k, n, width);
+            if (width > 0 && packedSize <= PACK_ONCE_LIMIT) {
+                // Every block of rows multiplies all of B: each thread packs it once, before its first block, and
+                // keeps it for the blocks it claims after that. One packing shared by both threads cost a wait
+                // between packing and multiplying, and half of B read from the other core's cache: two threads
+                // against one (GemmScaling medians, JDK 25, the two jars alternating at 09:40), 512^3 1.72x and
+                // 1.76x shared, 1.84x and 1.83x packed per thread; 256^3 1.52x and 1.48x against 1.75x and 1.74x.
+                Object call = new Object();
                 Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, to - from, n, k, alpha,
-                        a, aOffset + (transA ? from : from * lda), lda, packed, beta, c, cOffset + from * ldc, ldc));
+                        a, aOffset + (transA ? from : from * lda), lda,
+                        ownPacking(call, transB, k, n, b, bOffset, ldb, width, (int) packedSize),
+                        beta, c, cOffset + from * ldc, ldc));
                 return;
             }
-            // Each block packs all of B itself here: one block per thread.
+            // Each block packs the parts of B it needs as it goes, all of B in the end: one block per thread.
             Parallel.forRange(m, onePerThread(m, ROW_GRAIN, threads), (from, to) -> kernels.sgemm(transA, transB,
                     to - from, n, k, alpha, a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
                     beta, c, cOffset + from * ldc, ldc));
@@ -97,6 +103,25 @@ public final class Gemm {
                 m, to - from, k, alpha, a, aOffset, lda,
                 (row, column, rows, columns, width, panels) -> b.pack(row, from + column, rows, columns, width, panels),
                 beta, c, cOffset + from, ldc));
+    }
+
+    /**
+     * This thread's packing of {@code op(B)} for the product {@code call}: packed on the thread's first block of
+     * that product, then reused.
+     */
+    private static Kernels.PackedPanels ownPacking(Object call, boolean transB, int k, int n, float[] b, int bOffset,
+                                                   int ldb, int width, int size) {
+        Object[] own = OWN_PACK.get();
+        float[] data = (float[]) own[1];
+        if (own[0] != call) {
+            if (data.length < size) {
+                data = new float[size];
+                own[1] = data;
+            }
+            packPanels(transB, k, n, b, bOffset, ldb, width, 0, ceilDiv(n, width), data);
+            own[0] = call;
+        }
+        return new Kernels.PackedPanels(data, k, n, width);
     }
 
     /**
@@ -132,10 +157,10 @@ public final class Gemm {
     /**
      * A grain (a multiple of {@code grain}) that cuts {@code count} into one chunk per thread. {@link Parallel}
      * otherwise cuts a loop into several chunks per thread so that the threads can even out; but a block that
-     * packs a whole operand for itself (A for a block of columns, B for a block of rows when B is not shared)
-     * would pack it once per chunk. Measured with 8 chunks per thread against one, two threads, JDK 25, the two
-     * alternating in one JVM: 64 x 256 x 1024 (Bᵀ, the weft CNN's dense layer) 67.9 against 94.1 GFLOP/s, 64 x 1024
-     * x 256 93.8 against 116.2, 256 x 1024 x 64 102.7 against 142.9.
+     * packs a whole operand for itself (A for a block of columns, B for a block of rows when B is too large to
+     * pack once per thread) would pack it once per chunk. Measured with 8 chunks per thread against one, two
+     * threads, JDK 25, the two alternating in one JVM: 64 x 256 x 1024 (Bᵀ, the weft CNN's dense layer) 67.9
+     * against 94.1 GFLOP/s, 64 x 1024 x 256 93.8 against 116.2, 256 x 1024 x 64 102.7 against 142.9.
      */
     private static int onePerThread(int count, int grain, int threads) {
         return ceilDiv(ceilDiv(count, threads), grain) * grain;

@@ -39,6 +39,42 @@ class GemmTest {
         assertThat(Arrays.mismatch(two, one)).as("first differing element").isEqualTo(-1);
     }
 
+    @Test
+    void eachProductOnTwoThreadsPacksItsOwnB() {
+        // Each thread keeps its packing of B for the blocks of one product only: a later product, with another B
+        // or with the same array changed in place, must be packed again.
+        int m = 300;
+        int n = 257;
+        int k = 450;
+        float[] a = Tensor.uniform(new int[] {m * k}, -1f, 1f, 1L).data();
+        float[] first = Tensor.uniform(new int[] {k * n}, -1f, 1f, 2L).data();
+        float[] second = Tensor.uniform(new int[] {k * n}, -1f, 1f, 3L).data();
+        float[][] expected = new float[3][];
+        float[][] got = new float[3][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Parallel.setThreads(threads);
+            float[][] results = threads == 1 ? expected : got;
+            float[] changing = first.clone();
+            results[0] = product(a, changing, m, n, k);
+            results[1] = product(a, second, m, n, k);
+            for (int i = 0; i < changing.length; i += 3) {
+                changing[i] = -changing[i];
+            }
+            results[2] = product(a, changing, m, n, k);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(Arrays.mismatch(got[i], expected[i])).as("product %d, first differing element", i)
+                    .isEqualTo(-1);
+        }
+        assertThat(Arrays.mismatch(got[2], got[0])).as("the changed B was used").isNotEqualTo(-1);
+    }
+
+    private static float[] product(float[] a, float[] b, int m, int n, int k) {
+        float[] c = new float[m * n];
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        return c;
+    }
+
     @ParameterizedTest(name = "threads={0}")
     @CsvSource({"1", "2"})
     void aPanelSourceSplitOverThreadsGivesTheArrayProduct(int threads) {
