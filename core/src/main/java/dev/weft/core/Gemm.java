@@ -118,19 +118,18 @@ public final class Gemm {
                 data = new float[size];
                 own[1] = data;
             }
-            packPanels(transB, k, n, b, bOffset, ldb, width, 0, ceilDiv(n, width), data);
+            packPanels(transB, k, n, b, bOffset, ldb, width, data);
             own[0] = call;
         }
         return new Kernels.PackedPanels(data, k, n, width);
     }
 
     /**
-     * Packs panels {@code [fromPanel, toPanel)} of {@code op(B)} ({@code k x n}) as {@link Kernels.PackedPanels}
-     * of the given width.
+     * Packs {@code op(B)} ({@code k x n}) as {@link Kernels.PackedPanels} of the given width.
      */
     private static void packPanels(boolean transB, int k, int n, float[] b, int bOffset, int ldb, int width,
-                                   int fromPanel, int toPanel, float[] panels) {
-        for (int q = fromPanel; q < toPanel; q++) {
+                                   float[] panels) {
+        for (int q = 0, panelCount = ceilDiv(n, width); q < panelCount; q++) {
             int first = q * width;
             int count = Math.min(width, n - first);
             int base = q * k * width;
