@@ -129,6 +129,14 @@ public final class Gemm {
      */
     private static void packPanels(boolean transB, int k, int n, float[] b, int bOffset, int ldb, int width,
                                    float[] panels) {
+        // Untransposed, a panel is k runs of B's rows, copied by the gather kernel (consecutive indices: plain
+        // vector loads); System.arraycopy of 32 floats costs more in its call than in its copy.
+        Kernels kernels = Kernels.get();
+        int[] rowStarts = transB ? null : new int[k];
+        int[] consecutive = new int[width];
+        for (int j = 0; j < width; j++) {
+            consecutive[j] = j;
+        }
         for (int q = 0, panelCount = ceilDiv(n, width); q < panelCount; q++) {
             int first = q * width;
             int count = Math.min(width, n - first);
@@ -142,8 +150,9 @@ public final class Gemm {
                 }
             } else {
                 for (int p = 0; p < k; p++) {
-                    System.arraycopy(b, bOffset + p * ldb + first, panels, base + p * width, count);
+                    rowStarts[p] = bOffset + p * ldb + first;
                 }
+                kernels.gather(k, count, b, rowStarts, consecutive, 0, panels, base, width);
             }
             if (count < width) {
                 for (int p = 0; p < k; p++) {
