@@ -19,7 +19,10 @@ import java.util.Arrays;
  *              dCols = Wᵀ · dY, then col2im: dInput = sum of the overlapping windows
  *              db += sum over batch and pixels of dY (per group, then in group order)
  * </pre>
- * {@code G} is chosen from the geometry alone (never from the thread count) so that a packed block of
+ * <p>For wide images with stride 1 and no padding the forward pass unfolds nothing: {@link Kernels#convolveRows}
+ * multiplies each input value where it lies (see {@code inPlace}), with the same sums.
+ *
+ * <p>{@code G} is chosen from the geometry alone (never from the thread count) so that a packed block of
  * {@code cols} stays around 1 MiB (L2-resident) while the product stays wide enough for the GEMM's 32-column
  * micro-tiles even for the small late layers (a 5x5 image gives {@code P = 9}, too narrow alone). Groups run in
  * parallel, each thread with its own scratch; every group's arithmetic is fixed and the group partials are
@@ -69,14 +72,37 @@ public final class Convolution {
     /** Whether some window overhangs the image (then every gathered value is checked against the border). */
     private final boolean padded;
     /**
+     * Whether the forward pass multiplies the input where it lies ({@link Kernels#convolveRows}): with stride 1 and
+     * no padding, output pixel {@code (y, x)} is given position {@code y * width + x} of a "wide grid", as if the
+     * output were as wide as the input, so that the {@code MR} consecutive positions of a micro-tile read
+     * {@code MR} consecutive input values for every tap. The {@code width - outWidth} positions between two output
+     * rows are computed and dropped; the grid ends with the last output pixel, whose last tap is the item's last
+     * input pixel. Nothing is unfolded: the products of the other path have only 32-64 rows, so packing the
+     * unfolded input took about a third of their time.
+     */
+    private final boolean inPlace;
+    /** Positions of the wide grid per item: {@code (outHeight - 1) * width + outWidth}. */
+    private final int gridPixels;
+    /** Output channels padded to the kernels' panel width: the columns of {@code weightsT} and of each position. */
+    private final int paddedChannels;
+    /** When {@code inPlace}: tap {@code (c, i, j)}'s offset in an item, {@code (c * height + i) * width + j}. */
+    private final int[] tapOffsets;
+    /** When {@code inPlace}: for output pixel {@code p}, its grid position times {@code paddedChannels}. */
+    private final int[] gridIndex;
+    /** {@code 0, 1, ..., outChannels - 1}: where each channel starts in a position's row. */
+    private final int[] channelStarts;
+    /** The weights transposed, {@code [K, paddedChannels]}, made at the start of each forward pass. */
+    private float[] weightsT;
+    /**
      * For kernel column {@code j}: the output columns {@code [insideFrom[j], insideTo[j])} whose input column
      * {@code x * stride + j - padLeft} lies inside the image (the rest reads the zero padding).
      */
     private final int[] insideFrom;
     private final int[] insideTo;
     /**
-     * Per-thread channel-major {@code Y}/{@code dY [out, G*P]}, {@code dCols [K, G*P]} and, for few taps,
-     * {@code cols [K, G*P]} (the last two made on first use).
+     * Per-thread channel-major {@code Y}/{@code dY [out, G*P]}, {@code dCols [K, G*P]}, for few taps
+     * {@code cols [K, G*P]}, and for the forward pass in place one item's output by grid position (the last three
+     * made on first use).
      */
     private final ThreadLocal<float[][]> scratch;
     /** Per-group partial weight and bias gradients, combined in group order. */
@@ -98,6 +124,28 @@ public final class Convolution {
         this.padded = g.padTop() > 0 || g.padLeft() > 0
                 || (g.outHeight() - 1) * g.stride() + g.kernelHeight() > g.height() + g.padTop()
                 || (g.outWidth() - 1) * g.stride() + g.kernelWidth() > g.width() + g.padLeft();
+        // Only for wide images: the grid's extra positions cost 2 / width of the work for a 3x3 kernel, and a tap
+        // count of the first layer's size (9) leaves the tiles too short. Batch 64, JDK 25, the two alternating in
+        // one JVM: 32 -> 32 on 26x26 one thread 11.6-12.2 -> 9.1-9.8 ms, two threads 5.6-5.9 -> 4.4-4.8 ms; on
+        // 12x12 and 10x10 (17% and 22% of the grid thrown away) no faster, 1 -> 32 on 28x28 10% slower.
+        this.inPlace = group == 1 && k > DOT_TAPS && g.stride() == 1 && !padded;
+        this.gridPixels = (g.outHeight() - 1) * g.width() + g.outWidth();
+        int panelWidth = Kernels.get().panelWidth();
+        this.paddedChannels = panelWidth > 0 ? ceilDiv(g.outChannels(), panelWidth) * panelWidth : g.outChannels();
+        this.tapOffsets = new int[inPlace ? k : 0];
+        for (int t = 0; t < tapOffsets.length; t++) {
+            int c = t / (g.kernelHeight() * g.kernelWidth());
+            int i = t / g.kernelWidth() % g.kernelHeight();
+            tapOffsets[t] = (c * g.height() + i) * g.width() + t % g.kernelWidth();
+        }
+        this.gridIndex = new int[inPlace ? pixels : 0];
+        for (int p = 0; p < gridIndex.length; p++) {
+            gridIndex[p] = (p / g.outWidth() * g.width() + p % g.outWidth()) * paddedChannels;
+        }
+        this.channelStarts = new int[g.outChannels()];
+        for (int o = 0; o < channelStarts.length; o++) {
+            channelStarts[o] = o;
+        }
         this.insideFrom = new int[g.kernelWidth()];
         this.insideTo = new int[g.kernelWidth()];
         for (int j = 0; j < g.kernelWidth(); j++) {
@@ -106,7 +154,8 @@ public final class Convolution {
             insideTo[j] = Math.max(insideFrom[j], Math.min(g.outWidth(), ceilDiv(g.width() - dx, g.stride())));
         }
         int columns = group * pixels;
-        this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[g.outChannels() * columns], null, null});
+        this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[g.outChannels() * columns], null, null,
+                null});
     }
 
     /** The geometry this convolution was built for. */
@@ -136,6 +185,10 @@ public final class Convolution {
         checkSizes(input, weights, output);
         int outChannels = g.outChannels();
         Kernels kernels = Kernels.get();
+        if (inPlace) {
+            forwardInPlace(input, weights, bias, output, relu);
+            return;
+        }
         Parallel.forRange(groups, 1, (from, to) -> {
             float[] y = scratch.get()[0];
             for (int q = from; q < to; q++) {
@@ -178,6 +231,53 @@ public final class Convolution {
                         if (relu) {
                             kernels.relu(pixels, out, dst, out, dst);
                         }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The forward pass item by item through {@link Kernels#convolveRows} (see {@code inPlace}): each item's output,
+     * position by position on the wide grid, then gathered into NCHW (the grid's extra positions left behind), the
+     * bias added and the ReLU applied. The sums are those of the GEMM path, element for element.
+     */
+    private void forwardInPlace(Tensor input, Tensor weights, Tensor bias, Tensor output, boolean relu) {
+        int outChannels = g.outChannels();
+        if (weightsT == null) {
+            weightsT = new float[k * paddedChannels];
+        }
+        float[] w = weights.data();
+        for (int o = 0; o < outChannels; o++) {
+            for (int t = 0; t < k; t++) {
+                weightsT[t * paddedChannels + o] = w[weights.offset() + o * k + t];
+            }
+        }
+        float[] weightsByTap = weightsT;
+        int itemSize = g.inChannels() * g.height() * g.width();
+        Parallel.forRange(g.batch(), 1, (from, to) -> {
+            Kernels kernels = Kernels.get();
+            float[][] s = scratch.get();
+            if (s[3] == null) {
+                s[3] = new float[gridPixels * paddedChannels];
+            }
+            float[] byPosition = s[3];
+            float[] out = output.data();
+            for (int item = from; item < to; item++) {
+                kernels.convolveRows(gridPixels, paddedChannels, input.data(), input.offset() + item * itemSize,
+                        tapOffsets, weightsByTap, byPosition, 0);
+                int base = output.offset() + item * outChannels * pixels;
+                kernels.gather(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, out, base, pixels);
+                for (int o = 0; o < outChannels; o++) {
+                    int start = base + o * pixels;
+                    if (bias != null) {
+                        float b = bias.data()[bias.offset() + o];
+                        for (int p = start, end = start + pixels; p < end; p++) {
+                            out[p] += b;
+                        }
+                    }
+                    if (relu) {
+                        kernels.relu(pixels, out, start, out, start);
                     }
                 }
             }

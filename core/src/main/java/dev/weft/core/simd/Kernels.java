@@ -92,6 +92,20 @@ public interface Kernels {
     void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
                 int outOffset, int outStride);
 
+    /**
+     * The forward product of a stride-1, unpadded convolution for one item, with every input value multiplied
+     * where it lies (nothing unfolded, gathered or packed): {@code out[outOffset + p * width + o] =
+     * sum_{t < taps.length} x[xOffset + p + taps[t]] * wT[t * width + o]} for {@code p < positions} and
+     * {@code o < width}. Position {@code p} is a column of the "wide grid" (output pixel {@code (y, x)} at
+     * {@code y * inputWidth + x}), {@code taps[t]} the offset of tap {@code t = (c, i, j)} in the item
+     * ({@code (c * inputHeight + i) * inputWidth + j}), and {@code wT} the weights transposed, {@code [K, width]},
+     * the output channels padded with zeros to {@code width}. Each sum runs over {@code t} in the order, and the
+     * depth blocks, of {@link #sgemm}, so the results equal that product of the weights with the unfolded input
+     * element for element.
+     */
+    void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
+                      int outOffset);
+
     /** {@code sum_i x[i] * y[i]}. */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);
 

@@ -72,6 +72,21 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
+                             int outOffset) {
+        for (int p = 0; p < positions; p++) {
+            int row = outOffset + p * width;
+            java.util.Arrays.fill(out, row, row + width, 0f);
+            for (int t = 0; t < taps.length; t++) {
+                float value = x[xOffset + p + taps[t]];
+                for (int o = 0; o < width; o++) {
+                    out[row + o] += value * wT[t * width + o];
+                }
+            }
+        }
+    }
+
+    @Override
     public float dot(int n, float[] x, int xOffset, float[] y, int yOffset) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

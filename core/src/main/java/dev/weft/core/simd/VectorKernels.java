@@ -163,16 +163,77 @@ public final class VectorKernels implements Kernels {
                             } else {
                                 // Edge tile: the padded packs make a full tile; keep only its valid part.
                                 microKernel(kc, aPack, ai, bPack, bi, tile, 0, NR, false);
-                                for (int r = 0; r < mr; r++) {
-                                    for (int j = 0; j < nr; j++) {
-                                        int at = ci + r * ldc + j;
-                                        c[at] = accumulate ? c[at] + tile[r * NR + j] : tile[r * NR + j];
-                                    }
-                                }
+                                addTile(mr, nr, accumulate, tile, 0, c, ci, ldc);
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Tiles of {@code MR} positions by {@code NR} output channels, the micro-kernel's shape with the roles of the
+     * operands swapped: each step broadcasts the tile's {@code MR} input values of one tap (consecutive in the
+     * input) and loads two vectors of that tap's weights. Depth blocks as in {@link #sgemm}; a last tile shorter
+     * than {@code MR} positions is computed from {@code MR} positions back into the edge tile, and only its new
+     * positions are kept. Widths that are not a multiple of {@code NR}, and fewer than {@code MR} positions, are
+     * computed one element at a time with the same fused multiply-adds.
+     */
+    @Override
+    public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
+                             int outOffset) {
+        int k = taps.length;
+        if (k == 0) {
+            for (int p = 0; p < positions; p++) {
+                Arrays.fill(out, outOffset + p * width, outOffset + (p + 1) * width, 0f);
+            }
+            return;
+        }
+        float[] tile = SCRATCH.get()[2];
+        int depthBlocks = (k + KC - 1) / KC;
+        int depth = (k + depthBlocks - 1) / depthBlocks;
+        for (int pc = 0; pc < k; pc += depth) {
+            int kc = Math.min(depth, k - pc);
+            boolean accumulate = pc > 0;
+            if (width % NR != 0 || positions < MR) {
+                for (int p = 0; p < positions; p++) {
+                    for (int o = 0; o < width; o++) {
+                        float sum = 0f;
+                        for (int t = pc; t < pc + kc; t++) {
+                            sum = Math.fma(x[xOffset + p + taps[t]], wT[t * width + o], sum);
+                        }
+                        int at = outOffset + p * width + o;
+                        out[at] = accumulate ? out[at] + sum : sum;
+                    }
+                }
+                continue;
+            }
+            for (int jr = 0; jr < width; jr += NR) {
+                for (int p = 0; p < positions; p += MR) {
+                    int ci = outOffset + p * width + jr;
+                    if (p + MR <= positions) {
+                        convolutionTile(kc, x, xOffset + p, taps, pc, wT, pc * width + jr, width, out, ci, width,
+                                accumulate);
+                    } else {
+                        int start = positions - MR;
+                        convolutionTile(kc, x, xOffset + start, taps, pc, wT, pc * width + jr, width, tile, 0, NR,
+                                false);
+                        addTile(positions - p, NR, accumulate, tile, (p - start) * NR, out, ci, width);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [0, mr)} of an edge tile from row {@code from}, {@code nr} columns, stored into or added to C. */
+    private static void addTile(int mr, int nr, boolean accumulate, float[] tile, int from, float[] c, int ci,
+                                int ldc) {
+        for (int r = 0; r < mr; r++) {
+            for (int j = 0; j < nr; j++) {
+                int at = ci + r * ldc + j;
+                float value = tile[from + r * NR + j];
+                c[at] = accumulate ? c[at] + value : value;
             }
         }
     }
@@ -348,6 +409,82 @@ public final class VectorKernels implements Kernels {
             FloatVector a6 = FloatVector.broadcast(S, ap[pa + 6]);
             c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
             FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+        }
+        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics (measured).
+        if (accumulate) {
+            FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
+            FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 1 * ldc).add(c10).intoArray(c, ci + 1 * ldc);
+            FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).add(c11).intoArray(c, ci + 1 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).add(c21).intoArray(c, ci + 2 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).add(c31).intoArray(c, ci + 3 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).add(c41).intoArray(c, ci + 4 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).add(c51).intoArray(c, ci + 5 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
+        } else {
+            c00.intoArray(c, ci + 0 * ldc);
+            c01.intoArray(c, ci + 0 * ldc + 1 * L);
+            c10.intoArray(c, ci + 1 * ldc);
+            c11.intoArray(c, ci + 1 * ldc + 1 * L);
+            c20.intoArray(c, ci + 2 * ldc);
+            c21.intoArray(c, ci + 2 * ldc + 1 * L);
+            c30.intoArray(c, ci + 3 * ldc);
+            c31.intoArray(c, ci + 3 * ldc + 1 * L);
+            c40.intoArray(c, ci + 4 * ldc);
+            c41.intoArray(c, ci + 4 * ldc + 1 * L);
+            c50.intoArray(c, ci + 5 * ldc);
+            c51.intoArray(c, ci + 5 * ldc + 1 * L);
+            c60.intoArray(c, ci + 6 * ldc);
+            c61.intoArray(c, ci + 6 * ldc + 1 * L);
+            c70.intoArray(c, ci + 7 * ldc);
+            c71.intoArray(c, ci + 7 * ldc + 1 * L);
+        }
+    }
+
+    /**
+     * {@link #microKernel} for {@link #convolveRows}: the {@code MR} values broadcast per step are the input at
+     * {@code x[xBase + taps[t0 + p] + r]} (consecutive), the two vectors are row {@code p} of the weights
+     * ({@code w[wi + p * ldw ...]}). The same arithmetic per element of C. A copy rather than one loop for both:
+     * an offset table in the plain GEMM's loop cost it 2-5% in four turns of six (512^3, one thread).
+     */
+    private static void convolutionTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi, int ldw,
+                                        float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int pa = xBase + taps[t0 + p];
+            int pb = wi + p * ldw;
+            FloatVector b0 = FloatVector.fromArray(S, w, pb);
+            FloatVector b1 = FloatVector.fromArray(S, w, pb + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[pa + 0]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[pa + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[pa + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[pa + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[pa + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[pa + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, x[pa + 6]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[pa + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
         // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics (measured).

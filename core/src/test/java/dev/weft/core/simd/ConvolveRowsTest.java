@@ -1,0 +1,113 @@
+package dev.weft.core.simd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link Kernels#convolveRows}: both implementations against the exact (double) sums, and the vector one against
+ * the GEMM of the weights with the unfolded input, bit for bit, on odd numbers of positions (fewer than a tile,
+ * one past a tile), widths that are and are not a whole number of panels, and tap counts of one and several depth
+ * blocks.
+ */
+class ConvolveRowsTest {
+    private static final int OFFSET = 5;
+    private final VectorKernels simd = new VectorKernels();
+    private final ScalarKernels scalar = new ScalarKernels();
+
+    static Stream<Arguments> shapes() {
+        int panel = new VectorKernels().panelWidth();
+        return Stream.of(
+                Arguments.of(1, panel, 1), Arguments.of(3, panel, 9), Arguments.of(7, panel, 17),
+                Arguments.of(8, panel, 18), Arguments.of(9, 2 * panel, 288), Arguments.of(17, panel, 300),
+                Arguments.of(33, 2 * panel, 577), Arguments.of(100, panel, 31), Arguments.of(9, 5, 17),
+                Arguments.of(17, panel + 1, 300), Arguments.of(1, 1, 1));
+    }
+
+    /** An input, taps scattered over it (repeats allowed) and transposed weights, with a fixed seed. */
+    private record Case(int positions, int width, float[] x, int[] taps, float[] wT) {
+        static Case of(int positions, int width, int k) {
+            Random r = new Random(31L * positions + width + 7L * k);
+            int[] taps = new int[k];
+            for (int t = 0; t < k; t++) {
+                taps[t] = r.nextInt(4 * positions + 40);
+            }
+            float[] x = new float[OFFSET + 4 * positions + 40 + positions];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = r.nextFloat() * 2f - 1f;
+            }
+            float[] wT = new float[k * width];
+            for (int i = 0; i < wT.length; i++) {
+                wT[i] = r.nextFloat() - 0.5f;
+            }
+            return new Case(positions, width, x, taps, wT);
+        }
+
+        /** The output of {@code kernels}, after {@code OFFSET} junk values, with junk after it too. */
+        float[] run(Kernels kernels) {
+            float[] out = new float[OFFSET + positions * width + 3];
+            Arrays.fill(out, 42f);
+            kernels.convolveRows(positions, width, x, OFFSET, taps, wT, out, OFFSET);
+            return out;
+        }
+    }
+
+    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @MethodSource("shapes")
+    void bothImplementationsGiveTheSumsOverTapsWithinRounding(int positions, int width, int k) {
+        Case c = Case.of(positions, width, k);
+        float[] fast = c.run(simd);
+        float[] plain = c.run(scalar);
+        for (int p = 0; p < positions; p++) {
+            for (int o = 0; o < width; o++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int t = 0; t < k; t++) {
+                    double term = (double) c.x()[OFFSET + p + c.taps()[t]] * c.wT()[t * width + o];
+                    exact += term;
+                    magnitude += Math.abs(term);
+                }
+                double bound = 1e-6 * (k + 1) * magnitude + 1e-30;
+                int at = OFFSET + p * width + o;
+                assertThat(Math.abs(fast[at] - exact)).as("simd at position %d, channel %d", p, o).isLessThan(bound);
+                assertThat(Math.abs(plain[at] - exact)).as("scalar at position %d, channel %d", p, o)
+                        .isLessThan(bound);
+            }
+        }
+        for (float[] out : new float[][] {fast, plain}) {
+            assertThat(Arrays.copyOfRange(out, 0, OFFSET)).containsOnly(42f);
+            assertThat(Arrays.copyOfRange(out, OFFSET + positions * width, out.length)).containsOnly(42f);
+        }
+    }
+
+    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @MethodSource("shapes")
+    void theVectorKernelEqualsItsGemmOfTheWeightsWithTheUnfoldedInput(int positions, int width, int k) {
+        Case c = Case.of(positions, width, k);
+        float[] weights = new float[width * k];            // W [width, K]
+        float[] cols = new float[k * positions];           // cols [K, positions]
+        for (int t = 0; t < k; t++) {
+            for (int o = 0; o < width; o++) {
+                weights[o * k + t] = c.wT()[t * width + o];
+            }
+            for (int p = 0; p < positions; p++) {
+                cols[t * positions + p] = c.x()[OFFSET + p + c.taps()[t]];
+            }
+        }
+        float[] product = new float[width * positions];
+        simd.sgemm(false, false, width, positions, k, 1f, weights, 0, k, cols, 0, positions, 0f, product, 0, positions);
+
+        float[] out = c.run(simd);
+        for (int p = 0; p < positions; p++) {
+            for (int o = 0; o < width; o++) {
+                assertThat(out[OFFSET + p * width + o]).as("position %d, channel %d", p, o)
+                        .isEqualTo(product[o * positions + p]);
+            }
+        }
+    }
+}
