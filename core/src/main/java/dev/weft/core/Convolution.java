@@ -530,18 +530,25 @@ public final class Convolution {
                     int dx = j - g.padLeft();
                     int xFrom = insideFrom[j];
                     int xTo = insideTo[j];
+                    if (stride == 1 && xTo - xFrom >= VECTOR_RUN) {
+                        // The output rows whose input row iy = y + i - padTop lies inside, in one call.
+                        int yFrom = Math.max(0, g.padTop() - i);
+                        int yTo = Math.min(outH, height + g.padTop() - i);
+                        if (yTo > yFrom) {
+                            int dst = plane + (yFrom + i - g.padTop()) * width + dx + xFrom;
+                            kernels.addRows(yTo - yFrom, xTo - xFrom, dCols, src + yFrom * outW + xFrom, outW,
+                                    dIn, dst, width);
+                        }
+                        continue;
+                    }
                     for (int y = 0; y < outH; y++, src += outW) {
                         int iy = y * stride + i - g.padTop();
                         if (iy < 0 || iy >= height) {
                             continue;
                         }
                         int dst = plane + iy * width + dx;
-                        if (stride == 1 && xTo - xFrom >= VECTOR_RUN) {
-                            kernels.add(xTo - xFrom, dIn, dst + xFrom, dCols, src + xFrom, dIn, dst + xFrom);
-                        } else {
-                            for (int x = xFrom; x < xTo; x++) {
-                                dIn[dst + x * stride] += dCols[src + x];
-                            }
+                        for (int x = xFrom; x < xTo; x++) {
+                            dIn[dst + x * stride] += dCols[src + x];
                         }
                     }
                 }

@@ -121,6 +121,13 @@ public interface Kernels {
     /** {@code out[i] = a[i] + b[i]}; {@code out} may be {@code a} or {@code b}. */
     void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
 
+    /**
+     * {@code out[outOffset + r * outStride + i] += x[xOffset + r * xStride + i]} for {@code r < rows},
+     * {@code i < n}: a block of rows added into another (col2im adds one kernel tap's window back into its input
+     * channel this way, one call per tap instead of one per output row). The same sums as {@link #add} row by row.
+     */
+    void addRows(int rows, int n, float[] x, int xOffset, int xStride, float[] out, int outOffset, int outStride);
+
     /** {@code out[i] = a[i] * b[i]}; {@code out} may be {@code a} or {@code b}. */
     void mul(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
 

@@ -117,6 +117,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void addRows(int rows, int n, float[] x, int xOffset, int xStride, float[] out, int outOffset,
+                        int outStride) {
+        for (int r = 0; r < rows; r++) {
+            add(n, out, outOffset + r * outStride, x, xOffset + r * xStride, out, outOffset + r * outStride);
+        }
+    }
+
+    @Override
     public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         for (int i = 0; i < n; i++) {
             out[outOffset + i] = a[aOffset + i] + b[bOffset + i];

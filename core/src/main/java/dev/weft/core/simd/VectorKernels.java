@@ -633,6 +633,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void addRows(int rows, int n, float[] x, int xOffset, int xStride, float[] out, int outOffset,
+                        int outStride) {
+        for (int r = 0; r < rows; r++) {
+            add(n, out, outOffset + r * outStride, x, xOffset + r * xStride, out, outOffset + r * outStride);
+        }
+    }
+
+    @Override
     public void mul(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

@@ -116,6 +116,28 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void addRowsAddsEachRowOfABlockIntoAnotherAndNothingBetweenThem(int n) {
+        int rows = 3;
+        int xStride = n + 2;
+        int outStride = n + 7;
+        float[] x = random(rows * xStride, 4);
+        float[] before = random(rows * outStride, 5);
+        float[] expected = before.clone();
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                expected[OFFSET + r * outStride + i] += x[OFFSET + r * xStride + i];
+            }
+        }
+        float[] fast = before.clone();
+        simd.addRows(rows, n, x, OFFSET, xStride, fast, OFFSET, outStride);
+        float[] plain = before.clone();
+        scalar.addRows(rows, n, x, OFFSET, xStride, plain, OFFSET, outStride);
+        assertThat(fast).containsExactly(expected);
+        assertThat(plain).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void scaleAndAxpyMatchTheScalarTwinExactly(int n) {
         float[] x = random(n, 3);
         float[] y = random(n, 4);
