@@ -89,7 +89,7 @@ public final class Convolution {
     private final int[] tapOffsets;
     /** When {@code inPlace}: for output pixel {@code p}, its grid position times {@code paddedChannels}. */
     private final int[] gridIndex;
-    /** {@code 0, 1, ..., outChannels - 1}: where each channel starts in a position's row. */
+    /** When {@code inPlace}: {@code 0, 1, ..., outChannels - 1}, where each channel starts in a position's row. */
     private final int[] channelStarts;
     /** The weights transposed, {@code [K, paddedChannels]}, made at the start of each forward pass. */
     private float[] weightsT;
@@ -142,7 +142,7 @@ public final class Convolution {
         for (int p = 0; p < gridIndex.length; p++) {
             gridIndex[p] = (p / g.outWidth() * g.width() + p % g.outWidth()) * paddedChannels;
         }
-        this.channelStarts = new int[g.outChannels()];
+        this.channelStarts = new int[inPlace ? g.outChannels() : 0];
         for (int o = 0; o < channelStarts.length; o++) {
             channelStarts[o] = o;
         }
