@@ -170,6 +170,33 @@ class ConvolutionTest {
         return x;
     }
 
+    @ParameterizedTest(name = "in={0} size={1} out={2}")
+    @CsvSource({"2, 20, 5", "3, 9, 4"})    // the forward pass in place (18x18 outputs, 18 taps), and grouped
+    void viewsIntoLargerArraysGiveTheSameResultsAsTheirCopies(int in, int size, int out) {
+        Case c = Case.of(ConvGeometry.of(3, in, size, size, out, 3, 3, 1, Padding.VALID));
+        Tensor[] expected = c.fast();
+        Case views = new Case(c.g(), atOffset(c.input(), 7), atOffset(c.weights(), 3), atOffset(c.bias(), 5),
+                atOffset(c.dOutput(), 11));
+        Convolution conv = new Convolution(c.g());
+        Tensor output = atOffset(c.output(), 2);
+        conv.forward(views.input(), views.weights(), views.bias(), output, false);
+        Tensor[] grads = {atOffset(Tensor.filled(Float.NaN, c.input().shape()), 4),
+            atOffset(Tensor.filled(0.25f, c.weights().shape()), 6), atOffset(Tensor.filled(-0.5f, c.bias().shape()), 1)};
+        conv.backward(views.input(), views.weights(), views.dOutput(), grads[0], grads[1], grads[2]);
+        assertThat(output.toArray()).containsExactly(expected[0].toArray());
+        for (int i = 0; i < grads.length; i++) {
+            assertThat(grads[i].toArray()).as("gradient %d", i).containsExactly(expected[i + 1].toArray());
+        }
+    }
+
+    /** A copy of {@code t} as a view that starts {@code offset} floats into a larger array (junk around it). */
+    private static Tensor atOffset(Tensor t, int offset) {
+        float[] data = new float[offset + t.size() + 3];
+        Arrays.fill(data, 1e30f);
+        System.arraycopy(t.data(), t.offset(), data, offset, t.size());
+        return Tensor.view(data, offset, t.shape());
+    }
+
     @Test
     void rejectsTensorsOfAnotherGeometry() {
         Convolution conv = new Convolution(ConvGeometry.of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
