@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link Kernels#convolveRows}: both implementations against the exact (double) sums, and the vector one against
- * the GEMM of the weights with the unfolded input, bit for bit, on odd numbers of positions (fewer than a tile,
+ * {@link Kernels#convolveRows}: both implementations against the exact (double) sums, and each against its own
+ * GEMM of the weights with the unfolded input, bit for bit, on odd numbers of positions (fewer than a tile,
  * one past a tile), widths that are and are not a whole number of panels, and tap counts of one and several depth
  * blocks.
  */
@@ -87,7 +87,7 @@ class ConvolveRowsTest {
 
     @ParameterizedTest(name = "positions={0} width={1} taps={2}")
     @MethodSource("shapes")
-    void theVectorKernelEqualsItsGemmOfTheWeightsWithTheUnfoldedInput(int positions, int width, int k) {
+    void eachImplementationEqualsItsOwnGemmOfTheWeightsWithTheUnfoldedInput(int positions, int width, int k) {
         Case c = Case.of(positions, width, k);
         float[] weights = new float[width * k];            // W [width, K]
         float[] cols = new float[k * positions];           // cols [K, positions]
@@ -99,14 +99,16 @@ class ConvolveRowsTest {
                 cols[t * positions + p] = c.x()[OFFSET + p + c.taps()[t]];
             }
         }
-        float[] product = new float[width * positions];
-        simd.sgemm(false, false, width, positions, k, 1f, weights, 0, k, cols, 0, positions, 0f, product, 0, positions);
-
-        float[] out = c.run(simd);
-        for (int p = 0; p < positions; p++) {
-            for (int o = 0; o < width; o++) {
-                assertThat(out[OFFSET + p * width + o]).as("position %d, channel %d", p, o)
-                        .isEqualTo(product[o * positions + p]);
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] product = new float[width * positions];
+            kernels.sgemm(false, false, width, positions, k, 1f, weights, 0, k, cols, 0, positions, 0f, product, 0,
+                    positions);
+            float[] out = c.run(kernels);
+            for (int p = 0; p < positions; p++) {
+                for (int o = 0; o < width; o++) {
+                    assertThat(out[OFFSET + p * width + o]).as("%s at position %d, channel %d", kernels.name(), p, o)
+                            .isEqualTo(product[o * positions + p]);
+                }
             }
         }
     }
