@@ -202,20 +202,7 @@ public final class Convolution {
                     int base = output.offset() + first * outChannels * pixels;
                     kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
                             cols, 0f, out, base, columns);
-                    if (bias != null || relu) {
-                        for (int o = 0; o < outChannels; o++) {
-                            float b = bias == null ? 0f : bias.data()[bias.offset() + o];
-                            int start = base + o * pixels;
-                            for (int p = start, end = p + pixels; p < end; p++) {
-                                out[p] += b;
-                            }
-                            if (relu) {
-                                // The ReLU kernel (a blend): a float ternary here compiles to a branch on the
-                                // sign, mispredicted half the time (measured: a third of inference time).
-                                kernels.relu(pixels, out, start, out, start);
-                            }
-                        }
-                    }
+                    addBiasAndRelu(kernels, out, base, bias, relu);
                     continue;
                 }
                 kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
@@ -268,20 +255,30 @@ public final class Convolution {
                         tapOffsets, weightsByTap, byPosition, 0);
                 int base = output.offset() + item * outChannels * pixels;
                 kernels.gather(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, out, base, pixels);
-                for (int o = 0; o < outChannels; o++) {
-                    int start = base + o * pixels;
-                    if (bias != null) {
-                        float b = bias.data()[bias.offset() + o];
-                        for (int p = start, end = start + pixels; p < end; p++) {
-                            out[p] += b;
-                        }
-                    }
-                    if (relu) {
-                        kernels.relu(pixels, out, start, out, start);
-                    }
-                }
+                addBiasAndRelu(kernels, out, base, bias, relu);
             }
         });
+    }
+
+    /**
+     * One item's NCHW output, from {@code base}: each channel's bias added (if there is one), then the ReLU (if
+     * asked).
+     */
+    private void addBiasAndRelu(Kernels kernels, float[] out, int base, Tensor bias, boolean relu) {
+        for (int o = 0; o < g.outChannels(); o++) {
+            int start = base + o * pixels;
+            if (bias != null) {
+                float b = bias.data()[bias.offset() + o];
+                for (int p = start, end = start + pixels; p < end; p++) {
+                    out[p] += b;
+                }
+            }
+            if (relu) {
+                // The ReLU kernel (a blend): a float ternary here compiles to a branch on the sign, mispredicted
+                // half the time (measured: a third of inference time).
+                kernels.relu(pixels, out, start, out, start);
+            }
+        }
     }
 
     /**
