@@ -58,6 +58,15 @@ public final class Convolution {
      * 2.18-2.38 ms with the dot products.
      */
     private static final int DOT_TAPS = 16;
+    /**
+     * Least share of the input's pixels the output must cover for the input gradient to be computed in place (see
+     * {@code gradientInPlace}). Backward pass, batch 64, 3x3, JDK 25, the two ways alternating in one JVM
+     * (2026-11-26, 11:43-11:55, a noisy hour), share and turns faster: 32 -> 32 on 26x26 (85%) 9 of 9 on one
+     * thread, 8 of 9 on two; 32 -> 64 on 12x12 (69%) 23 of 23 (median 15% less) and 10 of 12; 32 -> 64 on 13x13
+     * (72%) 9 of 10 and 3 of 4; 64 -> 64 on 10x10 (64%) 15 of 23 and 6 of 12, so it stays below the line;
+     * 64 -> 128 on 5x5 (36%) slower in every turn, 2.3-3.6 -> 3.6-5.3 ms. docs/kernels.md has the figures.
+     */
+    private static final double GRADIENT_FILL = 0.65;
     /** From this many output pixels per image on, groups are single images, multiplied straight into NCHW. */
     private static final int DIRECT_PIXELS = 256;
 
@@ -89,10 +98,40 @@ public final class Convolution {
     private final int[] tapOffsets;
     /** When {@code inPlace}: for output pixel {@code p}, its grid position times {@code paddedChannels}. */
     private final int[] gridIndex;
-    /** When {@code inPlace}: {@code 0, 1, ..., outChannels - 1}, where each channel starts in a position's row. */
+    /**
+     * When {@code inPlace} or {@code gradientInPlace}: {@code 0, 1, ..., max(outChannels, inChannels) - 1}, where
+     * each channel starts in a position's row.
+     */
     private final int[] channelStarts;
     /** The weights transposed, {@code [K, paddedChannels]}, made at the start of each forward pass. */
     private float[] weightsT;
+    /**
+     * Whether the backward pass computes {@code dInput} in place ({@link Kernels#convolveRows}), as a convolution of
+     * the output gradient with the kernel turned by 180 degrees and its channel roles swapped: {@code dX[c, y, x] =
+     * sum_{o,i,j} W[o, c, i, j] * dY[o, y - i, x - j]}, instead of {@code dCols = Wᵀ · dY} (a product only
+     * {@code outChannels} deep) and col2im. With stride 1 and no padding, when more than 16 taps feed each input
+     * gradient and the output covers at least {@link #GRADIENT_FILL} of the input (the rest of the work multiplies
+     * the zero border).
+     */
+    private final boolean gradientInPlace;
+    /**
+     * When {@code gradientInPlace}: the size of one output channel's zero-bordered gradient plane. Each channel's
+     * {@code dY} is laid into a zeroed plane as wide as the input, {@code height + kernelHeight - 1} rows high (plus
+     * {@code kernelWidth - 1} values), at row {@code kernelHeight - 1} and column {@code kernelWidth - 1}. Input pixel
+     * {@code (y, x)}, position {@code y * width + x}, then reads tap {@code (o, i', j')} (with
+     * {@code i' = kernelHeight - 1 - i}, {@code j' = kernelWidth - 1 - j}) at offset
+     * {@code o * gradientPlane + i' * width + j'} from its position, and a window running off the right edge wraps
+     * onto the next row's zero columns. The grid is exactly the input image: no position is computed and dropped.
+     */
+    private final int gradientPlane;
+    /** When {@code gradientInPlace}: tap {@code (o, i', j')}'s offset in the zero-bordered gradient planes. */
+    private final int[] gradientTaps;
+    /** When {@code gradientInPlace}: input pixel {@code p}'s position times {@code paddedInChannels}. */
+    private final int[] inputIndex;
+    /** Input channels padded to the kernels' panel width: the columns of {@code flippedT}. */
+    private final int paddedInChannels;
+    /** The kernel turned and transposed, {@code [outChannels * taps, paddedInChannels]}, made by each backward. */
+    private float[] flippedT;
     /**
      * For kernel column {@code j}: the output columns {@code [insideFrom[j], insideTo[j])} whose input column
      * {@code x * stride + j - padLeft} lies inside the image (the rest reads the zero padding).
@@ -101,8 +140,9 @@ public final class Convolution {
     private final int[] insideTo;
     /**
      * Per-thread channel-major {@code Y}/{@code dY [out, G*P]}, {@code dCols [K, G*P]}, for few taps
-     * {@code cols [K, G*P]}, and for the forward pass in place one item's output by grid position (the last three
-     * made on first use).
+     * {@code cols [K, G*P]}, for the forward pass in place one item's output by grid position, and for the backward
+     * pass in place one item's zero-bordered output gradient planes and its input gradient by position (all but
+     * the first made on first use).
      */
     private final ThreadLocal<float[][]> scratch;
     /** Per-group partial weight and bias gradients, combined in group order. */
@@ -142,9 +182,25 @@ public final class Convolution {
         for (int p = 0; p < gridIndex.length; p++) {
             gridIndex[p] = (p / g.outWidth() * g.width() + p % g.outWidth()) * paddedChannels;
         }
-        this.channelStarts = new int[inPlace ? g.outChannels() : 0];
+        int kh = g.kernelHeight();
+        int kw = g.kernelWidth();
+        this.gradientInPlace = g.stride() == 1 && !padded && g.outChannels() * kh * kw > DOT_TAPS
+                && pixels >= GRADIENT_FILL * g.height() * g.width();
+        this.channelStarts = new int[inPlace || gradientInPlace ? Math.max(g.outChannels(), g.inChannels()) : 0];
         for (int o = 0; o < channelStarts.length; o++) {
             channelStarts[o] = o;
+        }
+        this.gradientPlane = gradientInPlace ? (g.height() + kh - 1) * g.width() + kw - 1 : 0;
+        this.paddedInChannels = panelWidth > 0 ? ceilDiv(g.inChannels(), panelWidth) * panelWidth : g.inChannels();
+        this.gradientTaps = new int[gradientInPlace ? g.outChannels() * kh * kw : 0];
+        for (int t = 0; t < gradientTaps.length; t++) {
+            int o = t / (kh * kw);
+            int i = t / kw % kh;
+            gradientTaps[t] = o * gradientPlane + i * g.width() + t % kw;
+        }
+        this.inputIndex = new int[gradientInPlace ? g.height() * g.width() : 0];
+        for (int p = 0; p < inputIndex.length; p++) {
+            inputIndex[p] = p * paddedInChannels;
         }
         this.insideFrom = new int[g.kernelWidth()];
         this.insideTo = new int[g.kernelWidth()];
@@ -155,7 +211,7 @@ public final class Convolution {
         }
         int columns = group * pixels;
         this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[g.outChannels() * columns], null, null,
-                null});
+                null, null, null});
     }
 
     /** The geometry this convolution was built for. */
@@ -318,6 +374,9 @@ public final class Convolution {
             partialBias = new float[groups * outChannels];
         }
         Kernels kernels = Kernels.get();
+        if (gradientInPlace && dInput != null) {
+            turnWeights(weights);
+        }
         Parallel.forRange(groups, 1, (from, to) -> {
             float[][] s = scratch.get();
             float[] dY = s[0];
@@ -372,7 +431,11 @@ public final class Convolution {
                     kernels.sgemm(false, outChannels, k, columns, 1f, dYData, dYOffset, columns,
                             new Unfolded(input, first, true), 0f, partialWeights, q * weightSize, k);
                 }
-                if (dInput != null) {
+                if (dInput != null && gradientInPlace) {
+                    for (int m = 0; m < items; m++) {
+                        inputGradientInPlace(kernels, s, dYData, dYOffset + m * pixels, columns, dInput, first + m);
+                    }
+                } else if (dInput != null) {
                     if (s[1] == null) {
                         s[1] = new float[k * group * pixels];
                     }
@@ -499,6 +562,56 @@ public final class Convolution {
                 }
             }
         }
+    }
+
+    /**
+     * {@code flippedT[(o, i', j'), c] = W[o, c, kernelHeight - 1 - i', kernelWidth - 1 - j']}, zero for the padded
+     * channels (see {@code gradientPlane}).
+     */
+    private void turnWeights(Tensor weights) {
+        int taps = g.kernelHeight() * g.kernelWidth();
+        if (flippedT == null) {
+            flippedT = new float[g.outChannels() * taps * paddedInChannels];
+        }
+        float[] w = weights.data();
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                int from = weights.offset() + (o * g.inChannels() + c) * taps;
+                for (int t = 0; t < taps; t++) {
+                    flippedT[(o * taps + taps - 1 - t) * paddedInChannels + c] = w[from + t];
+                }
+            }
+        }
+    }
+
+    /**
+     * Item {@code item}'s {@code dInput} (overwritten) from its output gradient in {@code dY}: channel {@code o}'s
+     * {@code pixels} values from {@code dYOffset + o * channelStride}. A convolution in place of the zero-bordered
+     * gradient with the turned kernel (see {@code gradientPlane}), then gathered from position-major into NCHW.
+     */
+    private void inputGradientInPlace(Kernels kernels, float[][] s, float[] dY, int dYOffset, int channelStride,
+                                      Tensor dInput, int item) {
+        int width = g.width();
+        int inputPixels = g.height() * width;
+        if (s[4] == null) {
+            s[4] = new float[g.outChannels() * gradientPlane];
+            s[5] = new float[inputPixels * paddedInChannels];
+        }
+        float[] planes = s[4];
+        int outW = g.outWidth();
+        int top = (g.kernelHeight() - 1) * width + g.kernelWidth() - 1;
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int y = 0; y < g.outHeight(); y++) {
+                // Only the interior is written: the border stays zero from the allocation on.
+                System.arraycopy(dY, dYOffset + o * channelStride + y * outW, planes,
+                        o * gradientPlane + top + y * width, outW);
+            }
+        }
+        float[] byPosition = s[5];
+        kernels.convolveRows(inputPixels, paddedInChannels, planes, 0, gradientTaps, flippedT, byPosition, 0);
+        int base = dInput.offset() + item * g.inChannels() * inputPixels;
+        kernels.gather(g.inChannels(), inputPixels, byPosition, channelStarts, inputIndex, 0, dInput.data(), base,
+                inputPixels);
     }
 
     /** Items {@code [first, first + items)} of {@code dInput} = their windows in {@code dCols} folded back. */

@@ -72,8 +72,10 @@ class ConvolutionTest {
         "2, 31, 6, 7, 10, 3, 3, 2, SAME",
         "6, 1, 9, 9, 4, 3, 3, 2, SAME",
         "4, 1, 12, 12, 8, 3, 3, 1, VALID",
-        "2, 2, 20, 19, 5, 3, 3, 1, VALID",       // 18x17 outputs, 18 taps: the forward pass in place
-        "1, 3, 19, 24, 33, 3, 3, 1, VALID"})
+        "2, 2, 20, 19, 5, 3, 3, 1, VALID",       // 18x17 outputs, 18 taps: both passes in place
+        "1, 3, 19, 24, 33, 3, 3, 1, VALID",
+        "2, 33, 18, 19, 4, 3, 3, 1, VALID",      // in place, input channels past one panel
+        "1, 4, 21, 20, 6, 2, 3, 1, VALID"})      // in place, a kernel wider than it is high
     void forwardAndBackwardMatchTheNaiveDefinition(int batch, int in, int height, int width, int out,
                                                    int kh, int kw, int stride, Padding padding) {
         ConvGeometry g = ConvGeometry.of(batch, in, height, width, out, kh, kw, stride, padding);
