@@ -672,8 +672,9 @@ public final class Convolution {
 
     private void checkSizes(Tensor input, Tensor weights, Tensor output) {
         if (input.size() != g.inputSize() || weights.size() != g.weightSize() || output.size() != g.outputSize()) {
-            throw new IllegalArgumentException("convolution " + g + " does not match input " + Arrays.toString(input.shape())
-                    + ", weights " + Arrays.toString(weights.shape()) + ", output " + Arrays.toString(output.shape()));
+            throw new IllegalArgumentException("convolution " + g + " does not match input "
+                    + Arrays.toString(input.shape()) + ", weights " + Arrays.toString(weights.shape()) + ", output "
+                    + Arrays.toString(output.shape()));
         }
     }
 }
