@@ -75,7 +75,9 @@ class ConvolutionTest {
         "2, 2, 20, 19, 5, 3, 3, 1, VALID",       // 18x17 outputs, 18 taps: both passes in place
         "1, 3, 19, 24, 33, 3, 3, 1, VALID",
         "2, 33, 18, 19, 4, 3, 3, 1, VALID",      // in place, input channels past one panel
-        "1, 4, 21, 20, 6, 2, 3, 1, VALID"})      // in place, a kernel wider than it is high
+        "1, 4, 21, 20, 6, 2, 3, 1, VALID",       // in place, a kernel wider than it is high
+        "5, 8, 12, 12, 6, 3, 3, 1, VALID",       // input gradient in place, groups of 2 and a last group of 1
+        "3, 9, 6, 7, 35, 3, 3, 1, VALID"})       // forward in place, output channels past one panel
     void forwardAndBackwardMatchTheNaiveDefinition(int batch, int in, int height, int width, int out,
                                                    int kh, int kw, int stride, Padding padding) {
         ConvGeometry g = ConvGeometry.of(batch, in, height, width, out, kh, kw, stride, padding);
