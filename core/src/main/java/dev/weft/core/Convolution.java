@@ -61,7 +61,7 @@ public final class Convolution {
     /**
      * Least share of the input's pixels the output must cover for the input gradient to be computed in place (see
      * {@code gradientInPlace}). Backward pass, batch 64, 3x3, JDK 25, the two ways alternating in one JVM
-     * (2026-11-26, 11:43-11:55, a noisy hour), share and turns faster: 32 -> 32 on 26x26 (85%) 9 of 9 on one
+     * (2026-11-26, 11:37-11:47, a noisy hour), share and turns faster: 32 -> 32 on 26x26 (85%) 9 of 9 on one
      * thread, 8 of 9 on two; 32 -> 64 on 12x12 (69%) 23 of 23 (median 15% less) and 10 of 12; 32 -> 64 on 13x13
      * (72%) 9 of 10 and 3 of 4; 64 -> 64 on 10x10 (64%) 15 of 23 and 6 of 12, so it stays below the line;
      * 64 -> 128 on 5x5 (36%) slower in every turn, 2.3-3.6 -> 3.6-5.3 ms. docs/kernels.md has the figures.
