@@ -87,7 +87,8 @@ public final class Convolution {
      * {@code MR} consecutive input values for every tap. The {@code width - outWidth} positions between two output
      * rows are computed and dropped; the grid ends with the last output pixel, whose last tap is the item's last
      * input pixel. Nothing is unfolded: the products of the other path have only 32-64 rows, so packing the
-     * unfolded input took about a third of their time.
+     * unfolded input took about a third of their time. The weight gradient then reads the input in place too
+     * ({@link Kernels#weightRows}): tap {@code (c, i, j)}'s values for one output row are a run of the input.
      */
     private final boolean inPlace;
     /** Positions of the wide grid per item: {@code (outHeight - 1) * width + outWidth}. */
@@ -128,6 +129,12 @@ public final class Convolution {
     private final int[] gradientTaps;
     /** When {@code gradientInPlace}: input pixel {@code p}'s position times {@code paddedInChannels}. */
     private final int[] inputIndex;
+    /** When {@code inPlace}: {@code o * pixels}, where output channel {@code o} starts in an item's dY. */
+    private final int[] outputPlanes;
+    /** When {@code inPlace}: {@code t * paddedChannels}, where tap {@code t}'s row starts in the weight gradient. */
+    private final int[] tapColumns;
+    /** Per-thread row offsets for turning an item's dY position-major ({@code pixels} of them). */
+    private final ThreadLocal<int[]> pixelScratch;
     /** Input channels padded to the kernels' panel width: the columns of {@code flippedT}. */
     private final int paddedInChannels;
     /** The kernel turned and transposed, {@code [outChannels * taps, paddedInChannels]}, made by each backward. */
@@ -140,8 +147,9 @@ public final class Convolution {
     private final int[] insideTo;
     /**
      * Per-thread channel-major {@code Y}/{@code dY [out, G*P]}, {@code dCols [K, G*P]}, for few taps
-     * {@code cols [K, G*P]}, for the forward pass in place one item's output by grid position, and for the backward
-     * pass in place one item's zero-bordered output gradient planes and its input gradient by position (all but
+     * {@code cols [K, G*P]}, for the forward pass in place one item's output by grid position, for the input
+     * gradient in place one item's zero-bordered output gradient planes and its input gradient by position, and for
+     * the weight gradient in place one item's output gradient by position and its weight gradient by tap (all but
      * the first made on first use).
      */
     private final ThreadLocal<float[][]> scratch;
@@ -202,6 +210,15 @@ public final class Convolution {
         for (int p = 0; p < inputIndex.length; p++) {
             inputIndex[p] = p * paddedInChannels;
         }
+        this.outputPlanes = new int[inPlace ? g.outChannels() : 0];
+        for (int o = 0; o < outputPlanes.length; o++) {
+            outputPlanes[o] = o * pixels;
+        }
+        this.tapColumns = new int[inPlace ? k : 0];
+        for (int t = 0; t < tapColumns.length; t++) {
+            tapColumns[t] = t * paddedChannels;
+        }
+        this.pixelScratch = ThreadLocal.withInitial(() -> new int[inPlace ? pixels : 0]);
         this.insideFrom = new int[g.kernelWidth()];
         this.insideTo = new int[g.kernelWidth()];
         for (int j = 0; j < g.kernelWidth(); j++) {
@@ -211,7 +228,7 @@ public final class Convolution {
         }
         int columns = group * pixels;
         this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[g.outChannels() * columns], null, null,
-                null, null, null});
+                null, null, null, null, null});
     }
 
     /** The geometry this convolution was built for. */
@@ -426,6 +443,8 @@ public final class Convolution {
                                     kernels.dot(columns, dYData, dYOffset + o * columns, cols, t * columns);
                         }
                     }
+                } else if (inPlace) {
+                    weightGradientInPlace(kernels, s, input, first, dYData, dYOffset, q * weightSize);
                 } else {
                     // dW_group [outChannels, K] = dY · colsᵀ
                     kernels.sgemm(false, outChannels, k, columns, 1f, dYData, dYOffset, columns,
@@ -582,6 +601,31 @@ public final class Convolution {
                 }
             }
         }
+    }
+
+    /**
+     * One item's weight gradient into {@code partialWeights} from {@code at}, with the input read where it lies
+     * ({@link Kernels#weightRows}): {@code dW[o, (c, i, j)] = sum_{y,x} input[c, y + i, x + j] * dY[o, y, x]}, tap
+     * {@code (c, i, j)}'s run starting at {@code tapOffsets[t]}, one segment per output row. {@code dY} is first
+     * turned position-major, {@code [pixels, paddedChannels]}, and the result, {@code [K, paddedChannels]}, back.
+     */
+    private void weightGradientInPlace(Kernels kernels, float[][] s, Tensor input, int item, float[] dY,
+                                       int dYOffset, int at) {
+        if (s[6] == null) {
+            s[6] = new float[pixels * paddedChannels];
+            s[7] = new float[k * paddedChannels];
+        }
+        float[] byPosition = s[6];
+        float[] byTap = s[7];
+        int[] rows = pixelScratch.get();
+        for (int p = 0; p < pixels; p++) {
+            rows[p] = dYOffset + p;
+        }
+        kernels.gather(pixels, g.outChannels(), dY, rows, outputPlanes, 0, byPosition, 0, paddedChannels);
+        int itemSize = g.inChannels() * g.height() * g.width();
+        kernels.weightRows(g.outHeight(), g.outWidth(), g.width(), input.data(),
+                input.offset() + item * itemSize, tapOffsets, byPosition, paddedChannels, byTap, 0);
+        kernels.gather(g.outChannels(), k, byTap, channelStarts, tapColumns, 0, partialWeights, at, k);
     }
 
     /**

@@ -87,6 +87,23 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void weightRows(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
+                           int[] rowStarts, float[] g, int width, float[] out, int outOffset) {
+        for (int r = 0; r < rowStarts.length; r++) {
+            for (int o = 0; o < width; o++) {
+                float sum = 0f;
+                for (int s = 0; s < segments; s++) {
+                    int from = xOffset + rowStarts[r] + s * segmentStride;
+                    for (int j = 0; j < segmentLength; j++) {
+                        sum = Math.fma(x[from + j], g[(s * segmentLength + j) * width + o], sum);
+                    }
+                }
+                out[outOffset + r * width + o] = sum;
+            }
+        }
+    }
+
+    @Override
     public float dot(int n, float[] x, int xOffset, float[] y, int yOffset) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

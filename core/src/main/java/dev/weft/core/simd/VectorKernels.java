@@ -533,6 +533,99 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void weightRows(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
+                           int[] rowStarts, float[] g, int width, float[] out, int outOffset) {
+        int rows = rowStarts.length;
+        int r = 0;
+        if (width % NR == 0) {
+            for (; r + MR <= rows; r += MR) {
+                for (int jr = 0; jr < width; jr += NR) {
+                    weightTile(segments, segmentLength, segmentStride, x, xOffset, rowStarts, r, g, jr, width, out,
+                            outOffset + r * width + jr, width);
+                }
+            }
+        }
+        // The rows left over (and any width that is not a number of panels): the same sums, one lane at a time.
+        for (; r < rows; r++) {
+            for (int o = 0; o < width; o++) {
+                float sum = 0f;
+                for (int s = 0; s < segments; s++) {
+                    int from = xOffset + rowStarts[r] + s * segmentStride;
+                    for (int j = 0; j < segmentLength; j++) {
+                        sum = Math.fma(x[from + j], g[(s * segmentLength + j) * width + o], sum);
+                    }
+                }
+                out[outOffset + r * width + o] = sum;
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [r0, r0 + MR)} of {@link #weightRows} by {@code NR} columns from {@code gj}: 16 accumulators over
+     * the whole depth. Each step loads two vectors of {@code g}'s row and broadcasts one value of each of the
+     * {@code MR} input runs (the convolution tile's roles, with the runs' starts from a table).
+     */
+    private static void weightTile(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
+                                   int[] rowStarts, int r0, float[] g, int gj, int ldg, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int x0 = xOffset + rowStarts[r0];
+        int x1 = xOffset + rowStarts[r0 + 1];
+        int x2 = xOffset + rowStarts[r0 + 2];
+        int x3 = xOffset + rowStarts[r0 + 3];
+        int x4 = xOffset + rowStarts[r0 + 4];
+        int x5 = xOffset + rowStarts[r0 + 5];
+        int x6 = xOffset + rowStarts[r0 + 6];
+        int x7 = xOffset + rowStarts[r0 + 7];
+        int pb = gj;
+        for (int s = 0; s < segments; s++) {
+            int q = s * segmentStride;
+            for (int j = 0; j < segmentLength; j++, q++, pb += ldg) {
+                FloatVector b0 = FloatVector.fromArray(S, g, pb);
+                FloatVector b1 = FloatVector.fromArray(S, g, pb + 1 * L);
+                FloatVector a0 = FloatVector.broadcast(S, x[x0 + q]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, x[x1 + q]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, x[x2 + q]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, x[x3 + q]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector a4 = FloatVector.broadcast(S, x[x4 + q]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                FloatVector a5 = FloatVector.broadcast(S, x[x5 + q]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                FloatVector a6 = FloatVector.broadcast(S, x[x6 + q]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                FloatVector a7 = FloatVector.broadcast(S, x[x7 + q]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + 1 * L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + 1 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + 1 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + 1 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + 1 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + 1 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + 1 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + 1 * L);
+    }
+
+    @Override
     public void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
                        int outOffset, int outStride) {
         int i = 0;
