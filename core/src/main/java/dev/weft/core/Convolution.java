@@ -129,6 +129,8 @@ public final class Convolution {
     private final int[] gradientTaps;
     /** When {@code gradientInPlace}: input pixel {@code p}'s position times {@code paddedInChannels}. */
     private final int[] inputIndex;
+    /** When {@code inPlace}: output pixel {@code p = (y, x)}'s offset in the input, {@code y * width + x}. */
+    private final int[] pixelOffsets;
     /** When {@code inPlace}: {@code o * pixels}, where output channel {@code o} starts in an item's dY. */
     private final int[] outputPlanes;
     /** When {@code inPlace}: {@code t * paddedChannels}, where tap {@code t}'s row starts in the weight gradient. */
@@ -209,6 +211,10 @@ public final class Convolution {
         this.inputIndex = new int[gradientInPlace ? g.height() * g.width() : 0];
         for (int p = 0; p < inputIndex.length; p++) {
             inputIndex[p] = p * paddedInChannels;
+        }
+        this.pixelOffsets = new int[inPlace ? pixels : 0];
+        for (int p = 0; p < pixelOffsets.length; p++) {
+            pixelOffsets[p] = p / g.outWidth() * g.width() + p % g.outWidth();
         }
         this.outputPlanes = new int[inPlace ? g.outChannels() : 0];
         for (int o = 0; o < outputPlanes.length; o++) {
@@ -606,8 +612,9 @@ public final class Convolution {
     /**
      * One item's weight gradient into {@code partialWeights} from {@code at}, with the input read where it lies
      * ({@link Kernels#weightRows}): {@code dW[o, (c, i, j)] = sum_{y,x} input[c, y + i, x + j] * dY[o, y, x]}, tap
-     * {@code (c, i, j)}'s run starting at {@code tapOffsets[t]}, one segment per output row. {@code dY} is first
-     * turned position-major, {@code [pixels, paddedChannels]}, and the result, {@code [K, paddedChannels]}, back.
+     * {@code t = (c, i, j)}'s value for output pixel {@code p} at {@code tapOffsets[t] + pixelOffsets[p]}. {@code dY}
+     * is first turned position-major, {@code [pixels, paddedChannels]}, and the result, {@code [K, paddedChannels]},
+     * back.
      */
     private void weightGradientInPlace(Kernels kernels, float[][] s, Tensor input, int item, float[] dY,
                                        int dYOffset, int at) {
@@ -623,8 +630,8 @@ public final class Convolution {
         }
         kernels.gather(pixels, g.outChannels(), dY, rows, outputPlanes, 0, byPosition, 0, paddedChannels);
         int itemSize = g.inChannels() * g.height() * g.width();
-        kernels.weightRows(g.outHeight(), g.outWidth(), g.width(), input.data(),
-                input.offset() + item * itemSize, tapOffsets, byPosition, paddedChannels, byTap, 0);
+        kernels.weightRows(pixelOffsets, input.data(), input.offset() + item * itemSize, tapOffsets, byPosition,
+                paddedChannels, byTap, 0);
         kernels.gather(g.outChannels(), k, byTap, channelStarts, tapColumns, 0, partialWeights, at, k);
     }
 

@@ -108,16 +108,15 @@ public interface Kernels {
 
     /**
      * The weight gradient of a stride-1, unpadded convolution for one item, with the input read where it lies:
-     * {@code out[outOffset + r * width + o] = sum_{s < segments} sum_{j < segmentLength}
-     * x[xOffset + rowStarts[r] + s * segmentStride + j] * g[(s * segmentLength + j) * width + o]} for
-     * {@code r < rowStarts.length} and {@code o < width} (overwritten). Row {@code r} is a tap {@code (c, i, j)} of
-     * the kernel, starting where its first window's value lies; a segment is an output row ({@code segmentLength}
-     * pixels, {@code segmentStride} the input's width); {@code g} is the output gradient position-major,
-     * {@code [segments * segmentLength, width]}. Each sum runs over {@code (s, j)} in order, one fused multiply-add
-     * per term, so both implementations give the same bits.
+     * {@code out[outOffset + r * width + o] = sum_{p < positions.length} x[xOffset + rowStarts[r] + positions[p]]
+     * * g[p * width + o]} for {@code r < rowStarts.length} and {@code o < width} (overwritten). Row {@code r} is a
+     * tap {@code (c, i, j)} of the kernel, starting where its first window's value lies; {@code positions[p]} is
+     * output pixel {@code p}'s offset in the input ({@code y * inputWidth + x}); {@code g} is the output gradient
+     * position-major, {@code [positions.length, width]}. Each sum runs over {@code p} in order, one fused
+     * multiply-add per term, so both implementations give the same bits.
      */
-    void weightRows(int segments, int segmentLength, int segmentStride, float[] x, int xOffset, int[] rowStarts,
-                    float[] g, int width, float[] out, int outOffset);
+    void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width, float[] out,
+                    int outOffset);
 
     /** {@code sum_i x[i] * y[i]}. */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);

@@ -87,16 +87,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void weightRows(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
-                           int[] rowStarts, float[] g, int width, float[] out, int outOffset) {
+    public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
+                           float[] out, int outOffset) {
         for (int r = 0; r < rowStarts.length; r++) {
+            int from = xOffset + rowStarts[r];
             for (int o = 0; o < width; o++) {
                 float sum = 0f;
-                for (int s = 0; s < segments; s++) {
-                    int from = xOffset + rowStarts[r] + s * segmentStride;
-                    for (int j = 0; j < segmentLength; j++) {
-                        sum = Math.fma(x[from + j], g[(s * segmentLength + j) * width + o], sum);
-                    }
+                for (int p = 0; p < positions.length; p++) {
+                    sum = Math.fma(x[from + positions[p]], g[p * width + o], sum);
                 }
                 out[outOffset + r * width + o] = sum;
             }

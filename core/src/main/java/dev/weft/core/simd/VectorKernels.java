@@ -533,27 +533,25 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void weightRows(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
-                           int[] rowStarts, float[] g, int width, float[] out, int outOffset) {
+    public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
+                           float[] out, int outOffset) {
         int rows = rowStarts.length;
         int r = 0;
         if (width % NR == 0) {
             for (; r + MR <= rows; r += MR) {
                 for (int jr = 0; jr < width; jr += NR) {
-                    weightTile(segments, segmentLength, segmentStride, x, xOffset, rowStarts, r, g, jr, width, out,
-                            outOffset + r * width + jr, width);
+                    weightTile(positions, x, xOffset, rowStarts, r, g, jr, width, out, outOffset + r * width + jr,
+                            width);
                 }
             }
         }
         // The rows left over (and any width that is not a number of panels): the same sums, one lane at a time.
         for (; r < rows; r++) {
+            int from = xOffset + rowStarts[r];
             for (int o = 0; o < width; o++) {
                 float sum = 0f;
-                for (int s = 0; s < segments; s++) {
-                    int from = xOffset + rowStarts[r] + s * segmentStride;
-                    for (int j = 0; j < segmentLength; j++) {
-                        sum = Math.fma(x[from + j], g[(s * segmentLength + j) * width + o], sum);
-                    }
+                for (int p = 0; p < positions.length; p++) {
+                    sum = Math.fma(x[from + positions[p]], g[p * width + o], sum);
                 }
                 out[outOffset + r * width + o] = sum;
             }
@@ -563,10 +561,12 @@ public final class VectorKernels implements Kernels {
     /**
      * Rows {@code [r0, r0 + MR)} of {@link #weightRows} by {@code NR} columns from {@code gj}: 16 accumulators over
      * the whole depth. Each step loads two vectors of {@code g}'s row and broadcasts one value of each of the
-     * {@code MR} input runs (the convolution tile's roles, with the runs' starts from a table).
+     * {@code MR} input runs (the convolution tile's roles, with the runs' starts from a table). One loop over the
+     * positions, as in the other tiles: with a loop per output row inside a loop over rows, JDK 17's C2 left the
+     * vectors boxed (30x slower there; JDK 25 was not affected).
      */
-    private static void weightTile(int segments, int segmentLength, int segmentStride, float[] x, int xOffset,
-                                   int[] rowStarts, int r0, float[] g, int gj, int ldg, float[] c, int ci, int ldc) {
+    private static void weightTile(int[] positions, float[] x, int xOffset, int[] rowStarts, int r0, float[] g,
+                                   int gj, int ldg, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -583,29 +583,27 @@ public final class VectorKernels implements Kernels {
         int x5 = xOffset + rowStarts[r0 + 5];
         int x6 = xOffset + rowStarts[r0 + 6];
         int x7 = xOffset + rowStarts[r0 + 7];
-        int pb = gj;
-        for (int s = 0; s < segments; s++) {
-            int q = s * segmentStride;
-            for (int j = 0; j < segmentLength; j++, q++, pb += ldg) {
-                FloatVector b0 = FloatVector.fromArray(S, g, pb);
-                FloatVector b1 = FloatVector.fromArray(S, g, pb + 1 * L);
-                FloatVector a0 = FloatVector.broadcast(S, x[x0 + q]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, x[x1 + q]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, x[x2 + q]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, x[x3 + q]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-                FloatVector a4 = FloatVector.broadcast(S, x[x4 + q]);
-                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-                FloatVector a5 = FloatVector.broadcast(S, x[x5 + q]);
-                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-                FloatVector a6 = FloatVector.broadcast(S, x[x6 + q]);
-                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-                FloatVector a7 = FloatVector.broadcast(S, x[x7 + q]);
-                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
-            }
+        for (int p = 0; p < positions.length; p++) {
+            int q = positions[p];
+            int pb = gj + p * ldg;
+            FloatVector b0 = FloatVector.fromArray(S, g, pb);
+            FloatVector b1 = FloatVector.fromArray(S, g, pb + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(S, x[x0 + q]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[x1 + q]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[x2 + q]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[x3 + q]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[x4 + q]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[x5 + q]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, x[x6 + q]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[x7 + q]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
         c00.intoArray(c, ci + 0 * ldc);
         c01.intoArray(c, ci + 0 * ldc + 1 * L);

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link Kernels#weightRows}: both implementations against the exact (double) sums, and against each other bit for
  * bit (each sum is one fused multiply-add per term, in the same order), on row counts below, at and past a tile,
- * widths that are and are not a whole number of panels, and segments of one value up to the weft CNN's rows.
+ * widths that are and are not a whole number of panels, and output rows of one value up to the weft CNN's.
  */
 class WeightRowsTest {
     private static final int OFFSET = 3;
@@ -27,9 +27,12 @@ class WeightRowsTest {
                 Arguments.of(9, 4, 5, 7, 5), Arguments.of(16, 2, 3, 3, panel + 1), Arguments.of(33, 5, 1, 2, panel));
     }
 
-    /** An input, row starts scattered over it (repeats allowed) and a position-major gradient, with a fixed seed. */
-    private record Case(int segments, int segmentLength, int segmentStride, int width, float[] x, int[] rowStarts,
-                        float[] g) {
+    /**
+     * An input, row starts scattered over it (repeats allowed), positions as a convolution's output pixels
+     * ({@code segments} rows of {@code segmentLength} in an input {@code segmentStride} wide) and a position-major
+     * gradient, with a fixed seed.
+     */
+    private record Case(int[] positions, int width, float[] x, int[] rowStarts, float[] g) {
         static Case of(int rows, int segments, int segmentLength, int segmentStride, int width) {
             Random r = new Random(17L * rows + 5L * segments + 3L * segmentLength + width);
             int span = (segments - 1) * segmentStride + segmentLength;
@@ -45,25 +48,26 @@ class WeightRowsTest {
             for (int i = 0; i < g.length; i++) {
                 g[i] = r.nextFloat() - 0.5f;
             }
-            return new Case(segments, segmentLength, segmentStride, width, x, rowStarts, g);
+            int[] positions = new int[segments * segmentLength];
+            for (int p = 0; p < positions.length; p++) {
+                positions[p] = p / segmentLength * segmentStride + p % segmentLength;
+            }
+            return new Case(positions, width, x, rowStarts, g);
         }
 
         /** The output of {@code kernels}, after {@code OFFSET} junk values, with junk after it too. */
         float[] run(Kernels kernels) {
             float[] out = new float[OFFSET + rowStarts.length * width + 3];
             Arrays.fill(out, 42f);
-            kernels.weightRows(segments, segmentLength, segmentStride, x, OFFSET, rowStarts, g, width, out, OFFSET);
+            kernels.weightRows(positions, x, OFFSET, rowStarts, g, width, out, OFFSET);
             return out;
         }
 
         double exact(int row, int column, boolean magnitude) {
             double sum = 0;
-            for (int s = 0; s < segments; s++) {
-                for (int j = 0; j < segmentLength; j++) {
-                    double term = (double) x[OFFSET + rowStarts[row] + s * segmentStride + j]
-                            * g[(s * segmentLength + j) * width + column];
-                    sum += magnitude ? Math.abs(term) : term;
-                }
+            for (int p = 0; p < positions.length; p++) {
+                double term = (double) x[OFFSET + rowStarts[row] + positions[p]] * g[p * width + column];
+                sum += magnitude ? Math.abs(term) : term;
             }
             return sum;
         }
