@@ -89,7 +89,13 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
                            float[] out, int outOffset) {
-        for (int r = 0; r < rowStarts.length; r++) {
+        weightRows(0, positions, x, xOffset, rowStarts, g, width, out, outOffset);
+    }
+
+    /** Rows {@code [fromRow, rowStarts.length)} of {@link #weightRows}: also the vector kernel's leftover rows. */
+    static void weightRows(int fromRow, int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g,
+                           int width, float[] out, int outOffset) {
+        for (int r = fromRow; r < rowStarts.length; r++) {
             int from = xOffset + rowStarts[r];
             for (int o = 0; o < width; o++) {
                 float sum = 0f;
