@@ -97,7 +97,12 @@ public final class Convolution {
     private final int paddedChannels;
     /** When {@code inPlace}: tap {@code (c, i, j)}'s offset in an item, {@code (c * height + i) * width + j}. */
     private final int[] tapOffsets;
-    /** When {@code inPlace}: for output pixel {@code p}, its grid position times {@code paddedChannels}. */
+    /**
+     * When {@code inPlace}: output pixel {@code p = (y, x)}'s offset in the input, {@code y * width + x}, which is
+     * also its position on the wide grid.
+     */
+    private final int[] pixelOffsets;
+    /** When {@code inPlace}: for output pixel {@code p}, {@code pixelOffsets[p] * paddedChannels}. */
     private final int[] gridIndex;
     /**
      * When {@code inPlace} or {@code gradientInPlace}: {@code 0, 1, ..., max(outChannels, inChannels) - 1}, where
@@ -129,8 +134,6 @@ public final class Convolution {
     private final int[] gradientTaps;
     /** When {@code gradientInPlace}: input pixel {@code p}'s position times {@code paddedInChannels}. */
     private final int[] inputIndex;
-    /** When {@code inPlace}: output pixel {@code p = (y, x)}'s offset in the input, {@code y * width + x}. */
-    private final int[] pixelOffsets;
     /** When {@code inPlace}: {@code o * pixels}, where output channel {@code o} starts in an item's dY. */
     private final int[] outputPlanes;
     /** When {@code inPlace}: {@code t * paddedChannels}, where tap {@code t}'s row starts in the weight gradient. */
@@ -188,9 +191,11 @@ public final class Convolution {
             int i = t / g.kernelWidth() % g.kernelHeight();
             tapOffsets[t] = (c * g.height() + i) * g.width() + t % g.kernelWidth();
         }
+        this.pixelOffsets = new int[inPlace ? pixels : 0];
         this.gridIndex = new int[inPlace ? pixels : 0];
-        for (int p = 0; p < gridIndex.length; p++) {
-            gridIndex[p] = (p / g.outWidth() * g.width() + p % g.outWidth()) * paddedChannels;
+        for (int p = 0; p < pixelOffsets.length; p++) {
+            pixelOffsets[p] = p / g.outWidth() * g.width() + p % g.outWidth();
+            gridIndex[p] = pixelOffsets[p] * paddedChannels;
         }
         int kh = g.kernelHeight();
         int kw = g.kernelWidth();
@@ -211,10 +216,6 @@ public final class Convolution {
         this.inputIndex = new int[gradientInPlace ? g.height() * g.width() : 0];
         for (int p = 0; p < inputIndex.length; p++) {
             inputIndex[p] = p * paddedInChannels;
-        }
-        this.pixelOffsets = new int[inPlace ? pixels : 0];
-        for (int p = 0; p < pixelOffsets.length; p++) {
-            pixelOffsets[p] = p / g.outWidth() * g.width() + p % g.outWidth();
         }
         this.outputPlanes = new int[inPlace ? g.outChannels() : 0];
         for (int o = 0; o < outputPlanes.length; o++) {
