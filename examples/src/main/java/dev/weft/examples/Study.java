@@ -35,8 +35,9 @@ final class Study {
 
     /**
      * A note for a run on a JDK older than 25 ({@code feature} is the running JDK's major version), or null. The
-     * same study ran 10 min 31 s on JDK 17 and 5 min 52 s on JDK 25, half an hour apart, with identical results
-     * (docs/study.md), and the launcher uses whatever {@code java} it finds when {@code JAVA_HOME} is not set.
+     * same study ran 10 min 31 s and 11 min 57 s on JDK 17, 5 min 52 s and 7 min 04 s on JDK 25, with identical
+     * results (docs/study.md), and the launcher uses whatever {@code java} it finds when {@code JAVA_HOME} is not
+     * set.
      */
     static String jdkHint(int feature) {
         if (feature >= 25) {
