@@ -20,7 +20,11 @@ import java.util.Arrays;
  *              db += sum over batch and pixels of dY (per group, then in group order)
  * </pre>
  * <p>For wide images with stride 1 and no padding the forward pass unfolds nothing: {@link Kernels#convolveRows}
- * multiplies each input value where it lies (see {@code inPlace}), with the same sums.
+ * multiplies each input value where it lies (see {@code inPlace}), with the same sums; and the weight gradient
+ * reads the input where it lies too ({@link Kernels#weightRows}). With stride 1 and no padding, when the output
+ * covers most of the input, {@code dInput} is a convolution of the zero-bordered output gradient with the turned
+ * kernel, through {@link Kernels#convolveRows} again, instead of {@code dCols} and col2im (see
+ * {@code gradientInPlace}).
  *
  * <p>{@code G} is chosen from the geometry alone (never from the thread count) so that a packed block of
  * {@code cols} stays around 1 MiB (L2-resident) while the product stays wide enough for the GEMM's 32-column
