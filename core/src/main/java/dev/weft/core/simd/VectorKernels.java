@@ -38,8 +38,16 @@ public final class VectorKernels implements Kernels {
     private static final int L = S.length();
     /** Int vectors of as many lanes, for index arithmetic (gathers, pooling winners). */
     private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
-    /** Half the preferred width (8 lanes of 256 bits with AVX-512), for tails; null below 256-bit vectors. */
-    private static final VectorSpecies<Float> HALF = S.vectorBitSize() >= 256
+    /**
+     * Half the preferred width (8 lanes of 256 bits with AVX-512), for tails; null below 256-bit vectors, and
+     * before JDK 25. On JDK 17 one float vector of a second shape is enough to spoil C2's code for every kernel:
+     * the type profile inside {@code FloatVector.intoArray} then sees two vector classes, the store is no longer
+     * compiled as an intrinsic, and each store goes through the API's scalar fallback. There the half-width tails
+     * made BatchNorm 6x slower once col2im had run (weft training step 70 ms, a third of it in that fallback:
+     * JFR, {@code FloatVector.stOp}); JDK 25 compiles both shapes well. {@link #maxPool2x2} keeps to the
+     * preferred shape for the same reason.
+     */
+    private static final VectorSpecies<Float> HALF = S.vectorBitSize() >= 256 && Runtime.version().feature() >= 25
             ? VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
     private static final int HALF_L = HALF == null ? 0 : HALF.length();
     /** {@code 0, 1, ..., L - 1}. */
