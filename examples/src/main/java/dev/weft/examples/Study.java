@@ -33,20 +33,6 @@ final class Study {
         this.out = out;
     }
 
-    /**
-     * A note for a run on a JDK older than 25 ({@code feature} is the running JDK's major version), or null. The
-     * same study ran 10 min 31 s and 11 min 57 s on JDK 17, 5 min 52 s and 7 min 04 s on JDK 25, with identical
-     * results (docs/study.md), and the launcher uses whatever {@code java} it finds when {@code JAVA_HOME} is not
-     * set.
-     */
-    static String jdkHint(int feature) {
-        if (feature >= 25) {
-            return null;
-        }
-        return "Note: JDK " + feature + " runs Weft's Vector API kernels markedly slower than JDK 25 (same results,"
-                + " more time: docs/study.md); set JAVA_HOME to a JDK 25 to use it.";
-    }
-
     /** Runs every stage and publishes the report; returns its folder. */
     Path run() {
         if (options.threads() > 0) {
@@ -58,10 +44,6 @@ final class Study {
         out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
                 EnvironmentSection.jdk(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
                 Kernels.get().name(), report.target());
-        String hint = jdkHint(Runtime.version().feature());
-        if (hint != null) {
-            out.println(hint);
-        }
         boolean published = false;
         try {
             long seed = options.seed();
