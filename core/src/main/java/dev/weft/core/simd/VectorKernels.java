@@ -43,8 +43,8 @@ public final class VectorKernels implements Kernels {
      * before JDK 25. On JDK 17 one float vector of a second shape is enough to spoil C2's code for every kernel:
      * the type profile inside {@code FloatVector.intoArray} then sees two vector classes, the store is no longer
      * compiled as an intrinsic, and each store goes through the API's scalar fallback. There the half-width tails
-     * made BatchNorm 6x slower once col2im had run (weft training step 70 ms, a third of it in that fallback:
-     * JFR, {@code FloatVector.stOp}); JDK 25 compiles both shapes well. {@link #maxPool2x2} keeps to the
+     * made BatchNorm 6x slower once col2im had run (weft training step 70-76 ms against 42-43, 30% of it in that
+     * fallback by JFR, {@code FloatVector.stOp}); JDK 25 compiles both shapes well. {@link #maxPool2x2} keeps to the
      * preferred shape for the same reason.
      */
     private static final VectorSpecies<Float> HALF = S.vectorBitSize() >= 256 && Runtime.version().feature() >= 25
