@@ -144,10 +144,7 @@ public final class BatchNorm extends AbstractLayer {
                     float shift = b[c] - mean[c] * scale;
                     for (int n = 0; n < batch; n++) {
                         int base = (n * channels + c) * spatial;
-                        kernels.affine(spatial, in, xOff + base, scale, shift, out, base);
-                        if (relu) {
-                            kernels.relu(spatial, out, base, out, base);
-                        }
+                        normalize(kernels, relu, spatial, in, xOff + base, scale, shift, out, base);
                     }
                 }
             });
@@ -169,7 +166,6 @@ public final class BatchNorm extends AbstractLayer {
         // channel's values (batch·spatial floats) are read three times; the second and third reads hit the cache.
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
-            float[] centered = new float[spatial];
             for (int c = from; c < to; c++) {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
@@ -178,8 +174,7 @@ public final class BatchNorm extends AbstractLayer {
                 float m = (float) (sum / count);
                 double squares = 0;
                 for (int n = 0; n < batch; n++) {
-                    kernels.affine(spatial, in, xOff + (n * channels + c) * spatial, 1f, -m, centered, 0);
-                    squares += kernels.dot(spatial, centered, 0, centered, 0);
+                    squares += kernels.squaredDeviations(spatial, in, xOff + (n * channels + c) * spatial, m);
                 }
                 double var = squares / count;
                 float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
@@ -190,16 +185,23 @@ public final class BatchNorm extends AbstractLayer {
                 float shift = b[c] - m * scale;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    kernels.affine(spatial, in, xOff + base, scale, shift, out, base);
-                    if (relu) {
-                        kernels.relu(spatial, out, base, out, base);
-                    }
+                    normalize(kernels, relu, spatial, in, xOff + base, scale, shift, out, base);
                 }
                 mean[c] = momentum * mean[c] + (1 - momentum) * m;
                 variance[c] = momentum * variance[c] + (1 - momentum) * (float) var;
             }
         });
         return output;
+    }
+
+    /** One run of {@code n} values: {@code Y = X·scale + shift}, then the fused ReLU when {@code relu}. */
+    private static void normalize(Kernels kernels, boolean relu, int n, float[] in, int inOffset, float scale,
+                                  float shift, float[] out, int outOffset) {
+        if (relu) {
+            kernels.affineRelu(n, in, inOffset, scale, shift, out, outOffset);
+        } else {
+            kernels.affine(n, in, inOffset, scale, shift, out, outOffset);
+        }
     }
 
     @Override
@@ -248,8 +250,8 @@ public final class BatchNorm extends AbstractLayer {
                 float constant = (float) (-scale * (sumDy / count) - perCentered * m);
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    kernels.affine(spatial, grad, gradOff + base, scale, constant, dX, base);
-                    kernels.axpy(spatial, (float) perCentered, in, xOff + base, dX, base);
+                    kernels.affineAxpy(spatial, grad, gradOff + base, scale, constant, (float) perCentered,
+                            in, xOff + base, dX, base);
                 }
             }
         });

@@ -130,6 +130,25 @@ public interface Kernels {
     /** {@code out[i] = x[i] * scale + shift} (a multiply, then an add); {@code out} may be {@code x}. */
     void affine(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset);
 
+    /**
+     * {@code out[i] = max(x[i] * scale + shift, 0)}: {@link #affine} then {@link #relu} in one pass, the same bits;
+     * {@code out} may be {@code x}.
+     */
+    void affineRelu(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset);
+
+    /**
+     * {@code out[i] = (g[i] * scale + shift) + alpha * x[i]}: {@link #affine} of {@code g} into {@code out}, then
+     * {@link #axpy} of {@code x}, in one pass, the same bits; {@code out} may be {@code g}.
+     */
+    void affineAxpy(int n, float[] g, int gOffset, float scale, float shift, float alpha, float[] x, int xOffset,
+                    float[] out, int outOffset);
+
+    /**
+     * {@code sum_i (x[i] - mean)^2}: exactly {@link #dot} of the centred run with itself (the same terms added in
+     * the same order), without writing the centred copy.
+     */
+    float squaredDeviations(int n, float[] x, int xOffset, float mean);
+
     /** {@code out[i] = a[i] + b[i]}; {@code out} may be {@code a} or {@code b}. */
     void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset);
 

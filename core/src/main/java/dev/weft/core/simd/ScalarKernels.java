@@ -138,6 +138,32 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void affineRelu(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i] * scale + shift;
+            out[outOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void affineAxpy(int n, float[] g, int gOffset, float scale, float shift, float alpha, float[] x,
+                           int xOffset, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = (g[gOffset + i] * scale + shift) + alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public float squaredDeviations(int n, float[] x, int xOffset, float mean) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float d = x[xOffset + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
     public void addRows(int rows, int n, float[] x, int xOffset, int xStride, float[] out, int outOffset,
                         int outStride) {
         for (int r = 0; r < rows; r++) {

@@ -712,6 +712,63 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void affineRelu(int n, float[] x, int xOffset, float scale, float shift, float[] out, int outOffset) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOffset + i).mul(scale).add(shift);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xOffset + i] * scale + shift;
+            out[outOffset + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void affineAxpy(int n, float[] g, int gOffset, float scale, float shift, float alpha, float[] x,
+                           int xOffset, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector affine = FloatVector.fromArray(S, g, gOffset + i).mul(scale).add(shift);
+            FloatVector.fromArray(S, x, xOffset + i).mul(alpha).add(affine).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = (g[gOffset + i] * scale + shift) + alpha * x[xOffset + i];
+        }
+    }
+
+    @Override
+    public float squaredDeviations(int n, float[] x, int xOffset, float mean) {
+        // dot's accumulators, steps and tail, on d = x - mean (which is what affine(x, 1, -mean) writes).
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector d0 = FloatVector.fromArray(S, x, xOffset + i).sub(mean);
+            FloatVector d1 = FloatVector.fromArray(S, x, xOffset + i + L).sub(mean);
+            FloatVector d2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L).sub(mean);
+            FloatVector d3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L).sub(mean);
+            s0 = d0.fma(d0, s0);
+            s1 = d1.fma(d1, s1);
+            s2 = d2.fma(d2, s2);
+            s3 = d3.fma(d3, s3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, xOffset + i).sub(mean);
+            s0 = d.fma(d, s0);
+        }
+        float s = i == 0 ? 0f : sumLanes(s0.add(s1).add(s2.add(s3)));
+        for (; i < n; i++) {
+            float d = x[xOffset + i] - mean;
+            s += d * d;
+        }
+        return s;
+    }
+
+    @Override
     public void add(int n, float[] a, int aOffset, float[] b, int bOffset, float[] out, int outOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

@@ -13,11 +13,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every element-wise kernel and reduction of {@link VectorKernels} against {@link ScalarKernels} and a naive loop,
  * at sizes around the lane count and odd larger sizes, with nonzero offsets.
  *
- * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, affine, relu, reluBackward, adamStep}),
- * {@code max}, {@code argmax} and {@code maxPool2x2} (values and winners) must be bit-identical to the scalar
- * twin. Sums ({@code dot, sum}) are reassociated, so they must agree with the exact (double) sum within
- * {@code 1e-6 * (n + 1) * sum|terms|}. {@code expShifted} uses the Vector API's exp: each element within a
- * relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
+ * <p>Tolerances: element-wise kernels ({@code add, mul, scale, axpy, affine, affineRelu, affineAxpy, relu,
+ * reluBackward, adamStep}), {@code max}, {@code argmax} and {@code maxPool2x2} (values and winners) must be
+ * bit-identical to the scalar twin. Sums ({@code dot, sum, squaredDeviations}) are reassociated, so they must agree
+ * with the exact (double) sum within {@code 1e-6 * (n + 1) * sum|terms|}; {@code squaredDeviations} is also each
+ * implementation's own {@code dot} of the centred run, to the bit. {@code expShifted} uses the Vector API's exp:
+ * each element within a relative {@code 4e-7} (a few ulps) of {@code Math.exp}.
  */
 class VectorKernelsTest {
     private static final int OFFSET = 3;
@@ -200,6 +201,73 @@ class VectorKernelsTest {
             assertThat(out[OFFSET + i]).isEqualTo(x[OFFSET + i] > 0 ? x[OFFSET + i] : 0f);
             assertThat(dx[OFFSET + i]).isEqualTo(x[OFFSET + i] > 0 ? dy[OFFSET + i] : 0f);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void affineReluIsAffineThenReluInOnePassAlsoInPlace(int n) {
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] x = random(n, 11);
+            float[] twoPasses = new float[x.length];
+            kernels.affine(n, x, OFFSET, 1.7f, 0.1f, twoPasses, OFFSET);
+            kernels.relu(n, twoPasses, OFFSET, twoPasses, OFFSET);
+            float[] fused = new float[x.length];
+            kernels.affineRelu(n, x, OFFSET, 1.7f, 0.1f, fused, OFFSET);
+            assertThat(fused).containsExactly(twoPasses);
+            kernels.affineRelu(n, x, OFFSET, 1.7f, 0.1f, x, OFFSET);
+            assertThat(java.util.Arrays.copyOfRange(x, OFFSET, OFFSET + n))
+                    .containsExactly(java.util.Arrays.copyOfRange(twoPasses, OFFSET, OFFSET + n));
+        }
+        float[] x = random(n, 11);
+        float[] outSimd = new float[x.length];
+        float[] outScalar = new float[x.length];
+        simd.affineRelu(n, x, OFFSET, 1.7f, 0.1f, outSimd, OFFSET);
+        scalar.affineRelu(n, x, OFFSET, 1.7f, 0.1f, outScalar, OFFSET);
+        assertThat(outSimd).containsExactly(outScalar);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void affineAxpyIsAffineThenAxpyInOnePassAlsoInPlace(int n) {
+        float[] x = random(n, 12);
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] g = random(n, 13);
+            float[] twoPasses = new float[g.length];
+            kernels.affine(n, g, OFFSET, -0.3f, 0.05f, twoPasses, OFFSET);
+            kernels.axpy(n, 0.7f, x, OFFSET, twoPasses, OFFSET);
+            float[] fused = new float[g.length];
+            kernels.affineAxpy(n, g, OFFSET, -0.3f, 0.05f, 0.7f, x, OFFSET, fused, OFFSET);
+            assertThat(fused).containsExactly(twoPasses);
+            kernels.affineAxpy(n, g, OFFSET, -0.3f, 0.05f, 0.7f, x, OFFSET, g, OFFSET);
+            assertThat(java.util.Arrays.copyOfRange(g, OFFSET, OFFSET + n))
+                    .containsExactly(java.util.Arrays.copyOfRange(twoPasses, OFFSET, OFFSET + n));
+        }
+        float[] g = random(n, 13);
+        float[] outSimd = new float[g.length];
+        float[] outScalar = new float[g.length];
+        simd.affineAxpy(n, g, OFFSET, -0.3f, 0.05f, 0.7f, x, OFFSET, outSimd, OFFSET);
+        scalar.affineAxpy(n, g, OFFSET, -0.3f, 0.05f, 0.7f, x, OFFSET, outScalar, OFFSET);
+        assertThat(outSimd).containsExactly(outScalar);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void squaredDeviationsAreTheDotOfTheCentredRunWithItselfToTheBit(int n) {
+        float[] x = random(n, 14);
+        float mean = 0.21f;
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] centred = new float[n];
+            kernels.affine(n, x, OFFSET, 1f, -mean, centred, 0);
+            assertThat(kernels.squaredDeviations(n, x, OFFSET, mean))
+                    .isEqualTo(kernels.dot(n, centred, 0, centred, 0));
+        }
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) x[OFFSET + i] - mean;
+            exact += d * d;
+        }
+        assertThat((double) simd.squaredDeviations(n, x, OFFSET, mean))
+                .isCloseTo(exact, within(1e-6 * (n + 1) * exact));
     }
 
     @ParameterizedTest
