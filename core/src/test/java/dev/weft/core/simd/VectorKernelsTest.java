@@ -270,6 +270,26 @@ class VectorKernelsTest {
                 .isCloseTo(exact, within(1e-6 * (n + 1) * exact));
     }
 
+    @Test
+    void squaredDeviationsRoundEachTermAsDotDoes() {
+        // Two deviating values landing in one lane of one accumulator, everything else exactly the mean: the result
+        // is that lane's two-term sum, where a multiply-then-add instead of dot's fused multiply-add shows (in
+        // about one pair in five) instead of vanishing into a larger total.
+        int lanes = VectorKernels.lanes();
+        int n = 8 * lanes;
+        float mean = 0.21f;
+        Random r = new Random(15);
+        for (int pair = 0; pair < 50; pair++) {
+            float[] x = new float[n];
+            java.util.Arrays.fill(x, mean);
+            x[5 % lanes] = r.nextFloat() * 2f - 1f;
+            x[4 * lanes + 5 % lanes] = r.nextFloat() * 2f - 1f;
+            float[] centred = new float[n];
+            simd.affine(n, x, 0, 1f, -mean, centred, 0);
+            assertThat(simd.squaredDeviations(n, x, 0, mean)).isEqualTo(simd.dot(n, centred, 0, centred, 0));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void dotAndSumAgreeWithTheExactSum(int n) {
