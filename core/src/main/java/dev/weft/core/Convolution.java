@@ -205,10 +205,7 @@ public final class Convolution {
         int kw = g.kernelWidth();
         this.gradientInPlace = g.stride() == 1 && !padded && g.outChannels() * kh * kw > DOT_TAPS
                 && pixels >= GRADIENT_FILL * g.height() * g.width();
-        this.channelStarts = new int[inPlace || gradientInPlace ? Math.max(g.outChannels(), g.inChannels()) : 0];
-        for (int o = 0; o < channelStarts.length; o++) {
-            channelStarts[o] = o;
-        }
+        this.channelStarts = multiples(inPlace || gradientInPlace ? Math.max(g.outChannels(), g.inChannels()) : 0, 1);
         this.gradientPlane = gradientInPlace ? (g.height() + kh - 1) * g.width() + kw - 1 : 0;
         this.paddedInChannels = panelWidth > 0 ? ceilDiv(g.inChannels(), panelWidth) * panelWidth : g.inChannels();
         this.gradientTaps = new int[gradientInPlace ? g.outChannels() * kh * kw : 0];
@@ -217,18 +214,9 @@ public final class Convolution {
             int i = t / kw % kh;
             gradientTaps[t] = o * gradientPlane + i * g.width() + t % kw;
         }
-        this.inputIndex = new int[gradientInPlace ? g.height() * g.width() : 0];
-        for (int p = 0; p < inputIndex.length; p++) {
-            inputIndex[p] = p * paddedInChannels;
-        }
-        this.outputPlanes = new int[inPlace ? g.outChannels() : 0];
-        for (int o = 0; o < outputPlanes.length; o++) {
-            outputPlanes[o] = o * pixels;
-        }
-        this.tapColumns = new int[inPlace ? k : 0];
-        for (int t = 0; t < tapColumns.length; t++) {
-            tapColumns[t] = t * paddedChannels;
-        }
+        this.inputIndex = multiples(gradientInPlace ? g.height() * g.width() : 0, paddedInChannels);
+        this.outputPlanes = multiples(inPlace ? g.outChannels() : 0, pixels);
+        this.tapColumns = multiples(inPlace ? k : 0, paddedChannels);
         this.pixelScratch = ThreadLocal.withInitial(() -> new int[inPlace ? pixels : 0]);
         this.insideFrom = new int[g.kernelWidth()];
         this.insideTo = new int[g.kernelWidth()];
@@ -720,6 +708,15 @@ public final class Convolution {
                 }
             }
         }
+    }
+
+    /** {@code 0, step, 2 * step, ..., (count - 1) * step}: where each of {@code count} rows of {@code step} starts. */
+    private static int[] multiples(int count, int step) {
+        int[] starts = new int[count];
+        for (int i = 0; i < count; i++) {
+            starts[i] = i * step;
+        }
+        return starts;
     }
 
     private static int ceilDiv(int a, int b) {
