@@ -2,8 +2,8 @@ package dev.weft.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.ImageSet;
 import dev.weft.layers.Conv2D;
 import dev.weft.layers.Dense;
 import dev.weft.layers.Dropout;

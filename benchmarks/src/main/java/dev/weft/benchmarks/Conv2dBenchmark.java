@@ -1,7 +1,7 @@
 package dev.weft.benchmarks;
 
-import dev.weft.core.ConvGeometry;
-import dev.weft.core.Convolution;
+import dev.weft.core.conv.ConvGeometry;
+import dev.weft.core.conv.Convolution;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ public class Conv2dBenchmark {
         int in = Integer.parseInt(parts[0]);
         int size = Integer.parseInt(parts[1]);
         int out = Integer.parseInt(parts[3]);
-        geometry = ConvGeometry.of(64, in, size, size, out, 3, 3, 1, ConvGeometry.Padding.VALID);
+        geometry = ConvGeometry.valid(64, in, size, size, out, 3, 3, 1);
         convolution = new Convolution(geometry);
         input = Tensor.uniform(new int[] {64, in, size, size}, 0f, 1f, 1L);
         weights = Tensor.uniform(new int[] {out, in, 3, 3}, -0.1f, 0.1f, 2L);

@@ -1,7 +1,7 @@
 package dev.weft.benchmarks;
 
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.ImageSet;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;

@@ -3,8 +3,8 @@ package dev.weft.examples;
 import static dev.weft.examples.Prose.article;
 
 import dev.weft.analysis.charts.ImageGrid;
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.ImageSet;
 import dev.weft.analysis.inspect.Activations;
 import dev.weft.core.Tensor;
 import dev.weft.layers.Conv2D;

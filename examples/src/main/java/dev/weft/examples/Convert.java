@@ -1,7 +1,7 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.FashionMnistCsv;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.FashionMnistCsv;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

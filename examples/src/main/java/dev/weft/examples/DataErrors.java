@@ -1,7 +1,7 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.DatasetFormatException;
-import dev.weft.analysis.data.DatasetNotFoundException;
+import dev.weft.data.DatasetFormatException;
+import dev.weft.data.DatasetNotFoundException;
 
 /** Recognises the data errors of the other modules that the user can fix, and says how. */
 final class DataErrors {

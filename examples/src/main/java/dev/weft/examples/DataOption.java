@@ -1,7 +1,7 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.FashionMnistLoader;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.FashionMnistLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

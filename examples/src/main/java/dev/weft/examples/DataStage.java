@@ -3,9 +3,9 @@ package dev.weft.examples;
 import static dev.weft.examples.Prose.fmt;
 import static dev.weft.examples.Prose.percent;
 
-import dev.weft.analysis.data.DatasetReport;
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.DatasetReport;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.ImageSet;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,8 +6,8 @@ import static dev.weft.examples.Prose.percent2;
 
 import dev.weft.analysis.charts.HeatMap;
 import dev.weft.analysis.charts.ImageGrid;
-import dev.weft.analysis.data.FashionMnist;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.FashionMnist;
+import dev.weft.data.ImageSet;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 import java.awt.Color;

@@ -5,7 +5,7 @@ import static dev.weft.examples.Prose.percent;
 
 import dev.weft.analysis.charts.BarCharts;
 import dev.weft.analysis.charts.HeatMap;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.ImageSet;
 import dev.weft.analysis.inspect.LayerImportance;
 import dev.weft.analysis.inspect.PermutationImportance;
 import dev.weft.core.Tensor;

@@ -1,6 +1,6 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.FashionMnist;
+import dev.weft.data.FashionMnist;
 import dev.weft.core.Tensor;
 import dev.weft.layers.ModelFormatException;
 import dev.weft.layers.Sequential;

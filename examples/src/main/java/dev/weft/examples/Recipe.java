@@ -1,6 +1,6 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.Augmentation;
+import dev.weft.data.Augmentation;
 import dev.weft.layers.Models;
 import dev.weft.layers.Sequential;
 import dev.weft.optim.Adam;

@@ -1,6 +1,6 @@
 package dev.weft.examples;
 
-import dev.weft.analysis.data.FashionMnist;
+import dev.weft.data.FashionMnist;
 import dev.weft.analysis.pca.Pca;
 import dev.weft.core.Parallel;
 import dev.weft.core.simd.Kernels;

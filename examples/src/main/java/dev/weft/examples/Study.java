@@ -2,7 +2,7 @@ package dev.weft.examples;
 
 import static dev.weft.examples.Prose.percent2;
 
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.ImageSet;
 import dev.weft.analysis.pca.Covariance;
 import dev.weft.analysis.pca.Pca;
 import dev.weft.core.Parallel;

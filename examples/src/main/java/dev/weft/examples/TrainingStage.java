@@ -3,7 +3,7 @@ package dev.weft.examples;
 import static dev.weft.examples.Prose.percent;
 
 import dev.weft.analysis.charts.LineCharts;
-import dev.weft.analysis.data.ImageSet;
+import dev.weft.data.ImageSet;
 import dev.weft.layers.Sequential;
 import dev.weft.optim.History;
 import dev.weft.optim.Trainer;

@@ -1,8 +1,7 @@
 package dev.weft.layers;
 
-import dev.weft.core.ConvGeometry;
-import dev.weft.core.ConvGeometry.Padding;
-import dev.weft.core.Convolution;
+import dev.weft.core.conv.ConvGeometry;
+import dev.weft.core.conv.Convolution;
 import dev.weft.core.Tensor;
 
 import java.util.List;
@@ -113,7 +112,7 @@ public final class Conv2D extends AbstractLayer {
         if (in.length != 3) {
             throw new IllegalArgumentException("Conv2D expects [channels, height, width] per sample");
         }
-        geometry = ConvGeometry.of(1, in[0], in[1], in[2], outChannels, kernel, kernel, stride, padding);
+        geometry = padding.geometry(1, in[0], in[1], in[2], outChannels, kernel, stride);
         Tensor w = Tensor.zeros(outChannels, in[0], kernel, kernel);
         initializer.fill(w.data(), in[0] * kernel * kernel, outChannels * kernel * kernel, random);
         weights = new Parameter("weights", w, true);

@@ -1,7 +1,6 @@
 package dev.weft.layers;
 
 import dev.weft.core.AtomicFiles;
-import dev.weft.core.ConvGeometry.Padding;
 import dev.weft.core.Tensor;
 
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,5 @@
 package dev.weft.layers;
 
-import dev.weft.core.ConvGeometry.Padding;
 
 /** Ready-made networks for 1x28x28 grey images and 10 classes (Fashion-MNIST). */
 public final class Models {

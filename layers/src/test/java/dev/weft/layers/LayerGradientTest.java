@@ -1,6 +1,5 @@
 package dev.weft.layers;
 
-import dev.weft.core.ConvGeometry.Padding;
 import dev.weft.core.Tensor;
 import org.junit.jupiter.api.Test;
 

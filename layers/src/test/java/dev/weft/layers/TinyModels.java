@@ -1,6 +1,5 @@
 package dev.weft.layers;
 
-import dev.weft.core.ConvGeometry.Padding;
 
 /** Small models with every kind of layer, cheap enough to run many times in tests. */
 final class TinyModels {

@@ -10,7 +10,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * A small test-local reader of the Fashion-MNIST IDX files (gzip; big-endian header: magic 2051 for images with
  * count, rows, columns; magic 2049 for labels with count), so optim's tests need no other module. The real
- * reader, with its error handling, is {@code dev.weft.analysis.data.FashionMnist}.
+ * reader, with its error handling, is {@code dev.weft.data.FashionMnist}.
  */
 final class FashionMnistFiles {
 

@@ -1,4 +1,4 @@
-package dev.weft.core;
+package dev.weft.core.conv;
 
 /**
  * The sizes of one 2-D convolution over NCHW images: input {@code [batch, inChannels, height, width]}, weights
@@ -9,9 +9,6 @@ public record ConvGeometry(int batch, int inChannels, int height, int width,
                            int outChannels, int kernelHeight, int kernelWidth, int stride,
                            int padTop, int padLeft, int outHeight, int outWidth) {
 
-    /** Padding modes: {@code VALID} (none) or {@code SAME} (output size {@code ceil(input / stride)}, as Keras). */
-    public enum Padding { VALID, SAME }
-
     public ConvGeometry {
         if (batch < 1 || inChannels < 1 || height < 1 || width < 1 || outChannels < 1 || kernelHeight < 1
                 || kernelWidth < 1 || stride < 1 || outHeight < 1 || outWidth < 1 || padTop < 0 || padLeft < 0) {
@@ -19,26 +16,27 @@ public record ConvGeometry(int batch, int inChannels, int height, int width,
         }
     }
 
-    /** Computes output size and padding like Keras for the given padding mode. */
-    public static ConvGeometry of(int batch, int inChannels, int height, int width, int outChannels,
-                                  int kernelHeight, int kernelWidth, int stride, Padding padding) {
-        int outH;
-        int outW;
-        int padTop = 0;
-        int padLeft = 0;
-        if (padding == Padding.VALID) {
-            if (height < kernelHeight || width < kernelWidth) {
-                throw new IllegalArgumentException("a " + kernelHeight + "x" + kernelWidth + " kernel does not fit a "
-                        + height + "x" + width + " input with valid padding");
-            }
-            outH = (height - kernelHeight) / stride + 1;
-            outW = (width - kernelWidth) / stride + 1;
-        } else {
-            outH = (height + stride - 1) / stride;
-            outW = (width + stride - 1) / stride;
-            padTop = Math.max(0, (outH - 1) * stride + kernelHeight - height) / 2;
-            padLeft = Math.max(0, (outW - 1) * stride + kernelWidth - width) / 2;
+    /** No padding: every window lies inside the image, {@code outHeight = (height - kernelHeight) / stride + 1}. */
+    public static ConvGeometry valid(int batch, int inChannels, int height, int width, int outChannels,
+                                     int kernelHeight, int kernelWidth, int stride) {
+        if (height < kernelHeight || width < kernelWidth) {
+            throw new IllegalArgumentException("a " + kernelHeight + "x" + kernelWidth + " kernel does not fit a "
+                    + height + "x" + width + " input with valid padding");
         }
+        return new ConvGeometry(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, stride,
+                0, 0, (height - kernelHeight) / stride + 1, (width - kernelWidth) / stride + 1);
+    }
+
+    /**
+     * Zero padding as Keras' "same": {@code outHeight = ceil(height / stride)}, the padding split evenly with the odd
+     * row or column at the bottom or right.
+     */
+    public static ConvGeometry same(int batch, int inChannels, int height, int width, int outChannels,
+                                    int kernelHeight, int kernelWidth, int stride) {
+        int outH = (height + stride - 1) / stride;
+        int outW = (width + stride - 1) / stride;
+        int padTop = Math.max(0, (outH - 1) * stride + kernelHeight - height) / 2;
+        int padLeft = Math.max(0, (outW - 1) * stride + kernelWidth - width) / 2;
         return new ConvGeometry(batch, inChannels, height, width, outChannels, kernelHeight, kernelWidth, stride,
                 padTop, padLeft, outH, outW);
     }

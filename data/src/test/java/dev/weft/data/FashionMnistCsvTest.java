@@ -1,7 +1,7 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
-import static dev.weft.analysis.data.Fixtures.csv;
-import static dev.weft.analysis.data.Fixtures.row;
+import static dev.weft.data.Fixtures.csv;
+import static dev.weft.data.Fixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

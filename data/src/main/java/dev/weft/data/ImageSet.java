@@ -1,4 +1,4 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
 import dev.weft.core.Tensor;
 import dev.weft.optim.Dataset;
@@ -154,7 +154,7 @@ public final class ImageSet implements Dataset {
     /**
      * A copy of the raw bytes of every image (unsigned: use {@code b & 0xFF}), image after image, row-major: image
      * {@code i} is {@code [i * pixelsPerImage(), (i + 1) * pixelsPerImage())}. This is the layout
-     * {@link dev.weft.analysis.stats.ImageStatistics} takes. A copy, so the set stays immutable: 47 MB for the
+     * {@code dev.weft.analysis.stats.ImageStatistics} takes. A copy, so the set stays immutable: 47 MB for the
      * Fashion-MNIST training set; for a few images, {@link #pixels(int)} copies one.
      *
      * <pre>{@code

@@ -1,4 +1,6 @@
-package dev.weft.core;
+package dev.weft.core.conv;
+
+import dev.weft.core.Tensor;
 
 /**
  * The direct, loop-by-loop definition of a 2-D convolution (the original implementation of {@link Convolution}):

@@ -1,9 +1,11 @@
-package dev.weft.core;
+package dev.weft.core.conv;
+
+import dev.weft.core.Tensor;
+import dev.weft.core.Parallel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.core.ConvGeometry.Padding;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +17,13 @@ import org.junit.jupiter.api.Test;
  * element within {@code 1e-5 + 1e-4 * |expected|} (the fast version sums in another order, with FMAs).
  */
 class ConvolutionTest {
+    enum Padding { VALID, SAME }
+
+    private static ConvGeometry of(int batch, int in, int height, int width, int out, int kh, int kw, int stride,
+                                   Padding padding) {
+        return padding == Padding.VALID ? ConvGeometry.valid(batch, in, height, width, out, kh, kw, stride)
+                : ConvGeometry.same(batch, in, height, width, out, kh, kw, stride);
+    }
     private static final float ABS = 1e-5f;
     private static final float REL = 1e-4f;
     private final int savedThreads = Parallel.threads();
@@ -80,7 +89,7 @@ class ConvolutionTest {
         "3, 9, 6, 7, 35, 3, 3, 1, VALID"})       // forward in place, output channels past one panel
     void forwardAndBackwardMatchTheNaiveDefinition(int batch, int in, int height, int width, int out,
                                                    int kh, int kw, int stride, Padding padding) {
-        ConvGeometry g = ConvGeometry.of(batch, in, height, width, out, kh, kw, stride, padding);
+        ConvGeometry g = of(batch, in, height, width, out, kh, kw, stride, padding);
         Case c = Case.of(g);
         Tensor[] fast = c.fast();
 
@@ -99,7 +108,7 @@ class ConvolutionTest {
     @ParameterizedTest(name = "stride={0} {1} height={2} in={3}")
     @CsvSource({"1, VALID, 13, 6", "2, SAME, 13, 6", "1, SAME, 20, 6", "1, VALID, 13, 1", "1, VALID, 20, 2"})
     void oneAndTwoThreadsGiveBitIdenticalResults(int stride, Padding padding, int height, int in) {
-        Case c = Case.of(ConvGeometry.of(9, in, height, 11 + height - 13, 20, 3, 3, stride, padding));
+        Case c = Case.of(of(9, in, height, 11 + height - 13, 20, 3, 3, stride, padding));
         Parallel.setThreads(1);
         Tensor[] one = c.fast();
         Parallel.setThreads(2);
@@ -113,7 +122,7 @@ class ConvolutionTest {
     @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
     @CsvSource({"3, 2, 20, 4", "9, 6, 13, 5"})   // one image per group (18x18 outputs), and grouped (11x11)
     void aFusedReluEqualsTheConvolutionThenTheRelu(int batch, int in, int size, int out) {
-        Case c = Case.of(ConvGeometry.of(batch, in, size, size, out, 3, 3, 1, Padding.VALID));
+        Case c = Case.of(of(batch, in, size, size, out, 3, 3, 1, Padding.VALID));
         Convolution conv = new Convolution(c.g());
         Tensor plain = c.output();
         conv.forward(c.input(), c.weights(), c.bias(), plain);
@@ -148,16 +157,16 @@ class ConvolutionTest {
             Parallel.setThreads(threads);
             for (int i = 0; i < seedLayers.length; i++) {
                 int[] l = seedLayers[i];
-                ConvGeometry g = ConvGeometry.of(64, l[0], l[1], l[1], l[2], 3, 3, 1, Padding.VALID);
+                ConvGeometry g = of(64, l[0], l[1], l[1], l[2], 3, 3, 1, Padding.VALID);
                 assertThat(new Convolution(g).groupSize()).as("layer %d", i).isEqualTo(expected[i]);
             }
         }
-        assertThat(new Convolution(ConvGeometry.of(1, 1, 5, 5, 1, 3, 3, 1, Padding.VALID)).groupSize()).isEqualTo(1);
+        assertThat(new Convolution(of(1, 1, 5, 5, 1, 3, 3, 1, Padding.VALID)).groupSize()).isEqualTo(1);
     }
 
     @Test
     void withoutDInputOrBiasOnlyTheWeightGradientAccumulates() {
-        Case c = Case.of(ConvGeometry.of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
+        Case c = Case.of(of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
         Convolution conv = new Convolution(c.g());
         Tensor dWeights = Tensor.zeros(c.weights().shape());
         conv.backward(c.input(), c.weights(), c.dOutput(), null, dWeights, null);
@@ -177,7 +186,7 @@ class ConvolutionTest {
     @ParameterizedTest(name = "in={0} size={1} out={2}")
     @CsvSource({"2, 20, 5", "3, 9, 4"})    // the forward pass in place (18x18 outputs, 18 taps), and grouped
     void viewsIntoLargerArraysGiveTheSameResultsAsTheirCopies(int in, int size, int out) {
-        Case c = Case.of(ConvGeometry.of(3, in, size, size, out, 3, 3, 1, Padding.VALID));
+        Case c = Case.of(of(3, in, size, size, out, 3, 3, 1, Padding.VALID));
         Tensor[] expected = c.fast();
         Case views = new Case(c.g(), atOffset(c.input(), 7), atOffset(c.weights(), 3), atOffset(c.bias(), 5),
                 atOffset(c.dOutput(), 11));
@@ -203,7 +212,7 @@ class ConvolutionTest {
 
     @Test
     void rejectsTensorsOfAnotherGeometry() {
-        Convolution conv = new Convolution(ConvGeometry.of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
+        Convolution conv = new Convolution(of(2, 1, 8, 8, 4, 3, 3, 1, Padding.VALID));
         assertThatThrownBy(() -> conv.forward(Tensor.zeros(2, 1, 9, 9), Tensor.zeros(4, 1, 3, 3), null,
                 Tensor.zeros(2, 4, 6, 6)))
                 .isInstanceOf(IllegalArgumentException.class)

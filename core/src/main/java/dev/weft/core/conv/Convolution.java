@@ -1,4 +1,7 @@
-package dev.weft.core;
+package dev.weft.core.conv;
+
+import dev.weft.core.Tensor;
+import dev.weft.core.Parallel;
 
 import dev.weft.core.simd.Kernels;
 import java.util.Arrays;
@@ -37,7 +40,7 @@ import java.util.Arrays;
  * {@code [outChannels, inChannels, kernelHeight, kernelWidth]}; bias {@code [outChannels]} or {@code null}.
  *
  * <pre>{@code
- * ConvGeometry g = ConvGeometry.of(64, 1, 28, 28, 32, 3, 3, 1, ConvGeometry.Padding.VALID);
+ * ConvGeometry g = ConvGeometry.valid(64, 1, 28, 28, 32, 3, 3, 1);
  * Convolution conv = new Convolution(g);
  * conv.forward(images, weights, bias, output);                  // output [64, 32, 26, 26]
  * conv.backward(images, weights, dOutput, null, dWeights, dBias); // no dInput for the first layer

@@ -1,4 +1,4 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
 import dev.weft.core.AtomicFiles;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

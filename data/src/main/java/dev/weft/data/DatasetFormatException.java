@@ -1,4 +1,4 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
 import java.nio.file.Path;
 

@@ -1,9 +1,9 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
-import static dev.weft.analysis.data.Fixtures.gzip;
-import static dev.weft.analysis.data.Fixtures.idxImages;
-import static dev.weft.analysis.data.Fixtures.idxLabels;
-import static dev.weft.analysis.data.Fixtures.write;
+import static dev.weft.data.Fixtures.gzip;
+import static dev.weft.data.Fixtures.idxImages;
+import static dev.weft.data.Fixtures.idxLabels;
+import static dev.weft.data.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

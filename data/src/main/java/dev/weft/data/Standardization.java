@@ -1,4 +1,4 @@
-package dev.weft.analysis.data;
+package dev.weft.data;
 
 /**
  * Statistics for standardising scaled pixels, {@code z = (x/255 - mean) / std}: either one mean and standard
