@@ -13,9 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A training step runs dozens of short parallel loops one after the other. Handing each to a sleeping thread
  * costs the time to wake it, which can be as long as a short loop's work, so a loop shared that way can run slower
- * on two threads than on one. The pool's threads therefore <em>spin</em> for {@value #SPIN_NANOS} ns after each loop, waiting for the next
- * one, before they sleep; the caller spins the same way while it waits for them. This is what OpenMP runtimes
- * and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of a burst.
+ * on two threads than on one. The pool's threads therefore <em>spin</em> for {@value #SPIN_NANOS} ns after each
+ * loop, waiting for the next one, before they sleep; the caller spins the same way while it waits for them. This
+ * is what OpenMP runtimes and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of
+ * a burst.
  *
  * <p>The calling thread claims chunks of every loop like the pool's threads. Loops started from inside a loop,
  * or while another thread's loop holds the pool, run on the calling thread (there is no nested parallelism and
