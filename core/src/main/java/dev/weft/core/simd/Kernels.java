@@ -7,7 +7,7 @@ package dev.weft.core.simd;
  * against it.
  *
  * <p>Get the implementation chosen for this JVM with {@link #get()}; the system property {@code weft.simd}
- * ({@code false} or {@code true}) forces the choice (see {@link KernelsProvider}). All methods are single-threaded;
+ * ({@code false} or {@code true}) forces the choice (see {@code KernelsProvider}). All methods are single-threaded;
  * callers split work over independent output rows or batch items (see {@link dev.weft.core.Parallel} and
  * {@link dev.weft.core.Gemm}, the parallel matrix product).
  *
@@ -30,7 +30,7 @@ public interface Kernels {
 
     /**
      * The implementation chosen once for this JVM: the Vector API one when {@code jdk.incubator.vector} is present,
-     * unless {@code -Dweft.simd=false}; otherwise the scalar one (see {@link KernelsProvider}).
+     * unless {@code -Dweft.simd=false}; otherwise the scalar one (see {@code KernelsProvider}).
      */
     static Kernels get() {
         return KernelsProvider.INSTANCE;
