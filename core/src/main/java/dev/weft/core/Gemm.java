@@ -20,7 +20,7 @@ import dev.weft.core.simd.Kernels;
 public final class Gemm {
     /**
      * Below this many flops (2^24, about 16.8 M) the product stays on the calling thread: smaller products finish
-     * sooner on one thread than the pool can share them out (the crossover is in {@code BENCHMARKS.md}).
+     * sooner on one thread than the pool can share them out ({@code GemmScaling} in the benchmarks measures both).
      */
     private static final long PARALLEL_FLOPS = 1L << 24;
     /**

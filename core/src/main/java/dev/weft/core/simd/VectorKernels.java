@@ -293,8 +293,8 @@ final class VectorKernels implements Kernels {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
             if (transA && mr == MR && HALF_L == MR) {
-                // op(A)[i, p] = A[p, i]: the MR values of one step are contiguous in A's row p, one half vector
-                // (a convolution's input gradient packs its transposed weights this way).
+                // op(A)[i, p] = A[p, i]: the MR values of one step are contiguous in A's row p, so one half-width
+                // load replaces MR scalar ones (a convolution's input gradient packs its weights this way).
                 for (int p = 0; p < kc; p++) {
                     FloatVector.fromArray(HALF, a, aOffset + (pc + p) * lda + ic + ir).mul(alpha)
                             .intoArray(aPack, base + p * MR);
