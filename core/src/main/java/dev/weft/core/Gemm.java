@@ -7,10 +7,10 @@ import dev.weft.core.simd.Kernels;
  *
  * <p>Threads take disjoint blocks of rows of {@code C} or of columns, whichever makes them pack less twice; each
  * element's reduction over {@code k} runs in the same order whatever the block it falls in, so results are
- * bit-identical for 1 or N threads. Each thread packs its own panels of A (see
- * {@link dev.weft.core.simd.VectorKernels}); when threads take rows, each thread packs the whole of B once per
- * product, into its own buffer, before its first block of rows, and multiplies every block it claims from it
- * ({@link Kernels.PackedPanels}). The pool is {@link Parallel}'s.
+ * bit-identical for 1 or N threads. Each thread packs its own panels of A (inside {@link Kernels#sgemm}); when
+ * threads take rows, each thread packs the whole of B once per product, into its own buffer, before its first
+ * block of rows, and multiplies every block it claims from it ({@link Kernels.PackedPanels}). The pool is
+ * {@link Parallel}'s. See {@code docs/kernels.md} for the design.
  *
  * <pre>{@code
  * // C[m x n] = A[m x k] * B[k x n]^T
@@ -19,14 +19,13 @@ import dev.weft.core.simd.Kernels;
  */
 public final class Gemm {
     /**
-     * Below this many flops (16.8 M) the product stays on the calling thread. Measured idle on JDK 25 with the
-     * spinning pool (wall clock): two threads ran 64^3 at 0.56x and 128^3 (4.2 MFLOP) at
-     * 0.86x of one thread, 256^3 at 1.09x, the seed CNN's dense products (about 19 MFLOP) at 1.3-1.4x.
+     * Below this many flops (2^24, about 16.8 M) the product stays on the calling thread: smaller products finish
+     * sooner on one thread than the pool can share them out ({@code GemmScaling} in the benchmarks measures both).
      */
     private static final long PARALLEL_FLOPS = 1L << 24;
     /**
      * Rows per unit of work: a multiple of the micro-tile height (8), so threads split between tiles, and small
-     * enough that a 2-way split of the seed CNN's 32, 64 or 128 output channels is even.
+     * enough that a 2-way split of the reference CNN's 32, 64 or 128 output channels is even.
      */
     private static final int ROW_GRAIN = 16;
     /** Columns per unit of work when splitting over columns: a multiple of the micro-tile width (32). */
@@ -37,12 +36,16 @@ public final class Gemm {
      * packs the parts of B it needs as it goes.
      */
     private static final long PACK_ONCE_LIMIT = 1L << 22;
-    /**
-     * Per thread: the product whose B its buffer holds (an object made per call, compared by identity), and the
-     * buffer, grown to the largest packing seen.
-     */
-    private static final ThreadLocal<Object[]> OWN_PACK = ThreadLocal.withInitial(() -> new Object[] {null,
-            new float[0]});
+    /** Each thread's packing of B, reused from one block of rows to the next of the same product. */
+    private static final ThreadLocal<OwnPacking> OWN_PACK = ThreadLocal.withInitial(OwnPacking::new);
+
+    /** One thread's packed copy of a product's B (the scratch of the row split). */
+    private static final class OwnPacking {
+        /** The product whose B {@link #panels} holds: an object made per call, compared by identity. */
+        Object product;
+        /** The packed panels, grown to the largest packing this thread has seen. */
+        float[] panels = new float[0];
+    }
 
     private Gemm() {
     }
@@ -61,10 +64,8 @@ public final class Gemm {
             long packedSize = (long) k * ceilDiv(n, Math.max(1, width)) * width;
             if (width > 0 && packedSize <= PACK_ONCE_LIMIT) {
                 // Every block of rows multiplies all of B: each thread packs it once, before its first block, and
-                // keeps it for the blocks it claims after that. One packing shared by both threads cost a wait
-                // between packing and multiplying, and half of B read from the other core's cache: two threads
-                // against one (GemmScaling medians, JDK 25, the two jars alternating at 09:40), 512^3 1.72x and
-                // 1.76x shared, 1.84x and 1.83x packed per thread; 256^3 1.52x and 1.48x against 1.75x and 1.74x.
+                // keeps it for the blocks it claims after that: one packing shared by all threads would make
+                // them wait between packing and multiplying, and read half of B from another core's cache.
                 Object call = new Object();
                 Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, to - from, n, k, alpha,
                         a, aOffset + (transA ? from : from * lda), lda,
@@ -111,17 +112,15 @@ public final class Gemm {
      */
     private static Kernels.PackedPanels ownPacking(Object call, boolean transB, int k, int n, float[] b, int bOffset,
                                                    int ldb, int width, int size) {
-        Object[] own = OWN_PACK.get();
-        float[] data = (float[]) own[1];
-        if (own[0] != call) {
-            if (data.length < size) {
-                data = new float[size];
-                own[1] = data;
+        OwnPacking own = OWN_PACK.get();
+        if (own.product != call) {
+            if (own.panels.length < size) {
+                own.panels = new float[size];
             }
-            packPanels(transB, k, n, b, bOffset, ldb, width, data);
-            own[0] = call;
+            packPanels(transB, k, n, b, bOffset, ldb, width, own.panels);
+            own.product = call;
         }
-        return new Kernels.PackedPanels(data, k, n, width);
+        return new Kernels.PackedPanels(own.panels, k, n, width);
     }
 
     /**
@@ -166,9 +165,8 @@ public final class Gemm {
      * A grain (a multiple of {@code grain}) that cuts {@code count} into one chunk per thread. {@link Parallel}
      * otherwise cuts a loop into several chunks per thread so that the threads can even out; but a block that
      * packs a whole operand for itself (A for a block of columns, B for a block of rows when B is too large to
-     * pack once per thread) would pack it once per chunk. Measured with 8 chunks per thread against one, two
-     * threads, JDK 25, the two alternating in one JVM: 64 x 256 x 1024 (Bᵀ, the weft CNN's dense layer) 67.9
-     * against 94.1 GFLOP/s, 64 x 1024 x 256 93.8 against 116.2, 256 x 1024 x 64 102.7 against 142.9.
+     * pack once per thread) would pack it once per chunk, and packing several times costs more than an uneven
+     * split.
      */
     private static int onePerThread(int count, int grain, int threads) {
         return ceilDiv(ceilDiv(count, threads), grain) * grain;

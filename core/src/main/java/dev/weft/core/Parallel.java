@@ -11,12 +11,12 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The number of threads defaults to {@link Runtime#availableProcessors()}; override it with the system
  * property {@code weft.threads} or {@link #setThreads(int)}.
  *
- * <p>A training step runs dozens of short parallel loops one after the other (a layer's forward pass can take
- * 0.1 ms). Handing each to a sleeping thread costs the time to wake it: on the 2-core virtual machine Weft is
- * measured on that was about 100 µs, so a loop of 80 µs of work ran slower on two threads than on one. The
- * pool's threads therefore <em>spin</em> for {@value #SPIN_NANOS} ns after each loop, waiting for the next
- * one, before they sleep; the caller spins the same way while it waits for them. This is what OpenMP runtimes
- * and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of a burst.
+ * <p>A training step runs dozens of short parallel loops one after the other. Handing each to a sleeping thread
+ * costs the time to wake it, which can be as long as a short loop's work, so a loop shared that way can run slower
+ * on two threads than on one. The pool's threads therefore <em>spin</em> for {@value #SPIN_NANOS} ns after each
+ * loop, waiting for the next one, before they sleep; the caller spins the same way while it waits for them. This
+ * is what OpenMP runtimes and BLAS libraries do; the cost is up to a millisecond of busy CPU after the last loop of
+ * a burst.
  *
  * <p>The calling thread claims chunks of every loop like the pool's threads. Loops started from inside a loop,
  * or while another thread's loop holds the pool, run on the calling thread (there is no nested parallelism and
@@ -33,7 +33,10 @@ public final class Parallel {
     /** Chunks per thread of a loop that is long enough: enough to even out a thread held up for a while. */
     static final int CHUNKS_PER_THREAD = 8;
 
-    /** How long a thread waits busily for work (or for its helpers to finish) before it sleeps: 1 ms. */
+    /**
+     * How long a thread waits busily for work (or for its helpers to finish) before it sleeps: longer than the gap
+     * between two loops of a training step, short enough to give the CPU back soon after a burst.
+     */
     static final long SPIN_NANOS = 1_000_000L;
 
     private static volatile int threads = initialThreads();

@@ -36,7 +36,7 @@ public final class Pooling {
      * first element in row-major order.
      *
      * <p>2x2 windows with stride 2 (by far the most common pooling) take a kernel of their own,
-     * {@link Kernels#maxPool2x2} (SIMD when available, several times faster), which reduces with {@link Math#max}:
+     * {@link Kernels#maxPool2x2} (SIMD when available), which reduces with {@link Math#max}:
      * a NaN anywhere in a window makes its output NaN (its index is then one of the window's), and {@code +0}
      * beats {@code -0}. Other windows keep the first element unless a later one is greater, so they skip a NaN
      * that is not the window's first element.

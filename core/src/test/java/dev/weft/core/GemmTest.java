@@ -69,6 +69,30 @@ class GemmTest {
         assertThat(Arrays.mismatch(got[2], got[0])).as("the changed B was used").isNotEqualTo(-1);
     }
 
+    @Test
+    void aThreadsPackingGrowsForALargerProductAndServesASmallerOneAfterIt() {
+        // Rows split, B packed once per thread: the second product needs a larger buffer than the first, the third
+        // a smaller one than the buffer it finds.
+        int[][] shapes = {{300, 257, 450}, {400, 380, 600}, {260, 130, 520}};
+        float[][] as = new float[shapes.length][];
+        float[][] bs = new float[shapes.length][];
+        float[][] expected = new float[shapes.length][];
+        Parallel.setThreads(1);
+        for (int i = 0; i < shapes.length; i++) {
+            int[] s = shapes[i];
+            as[i] = Tensor.uniform(new int[] {s[0] * s[2]}, -1f, 1f, 10L + i).data();
+            bs[i] = Tensor.uniform(new int[] {s[2] * s[1]}, -1f, 1f, 20L + i).data();
+            expected[i] = product(as[i], bs[i], s[0], s[1], s[2]);
+        }
+        Parallel.setThreads(2);   // one pool for the three products, so its threads keep their buffers
+        for (int i = 0; i < shapes.length; i++) {
+            int[] s = shapes[i];
+            float[] got = product(as[i], bs[i], s[0], s[1], s[2]);
+            assertThat(Arrays.mismatch(got, expected[i])).as("%s, first differing element", Arrays.toString(s))
+                    .isEqualTo(-1);
+        }
+    }
+
     private static float[] product(float[] a, float[] b, int m, int n, int k) {
         float[] c = new float[m * n];
         Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);

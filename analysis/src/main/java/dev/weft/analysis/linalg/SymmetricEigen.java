@@ -60,16 +60,15 @@ public final class SymmetricEigen {
     /** QL iterations allowed per eigenvalue before giving up (two or three are typical). */
     private static final int MAX_ITERATIONS_PER_VALUE = 60;
     /**
-     * Columns of {@code Z} replayed together: long enough rows for the vectorised loop to run at speed
-     * (measured: 16 and 32 are 2-3x slower than 128-256), short enough that a block of a 784-row matrix
+     * Columns of {@code Z} replayed together: long enough rows for the vectorised loop to run at speed (blocks
+     * of 16 or 32 columns are too short for it), short enough that a block of a 784-row matrix
      * (784 x 256 doubles = 1.6 MB) stays in the L2/L3 caches while every rotation sweeps over it.
      */
     private static final int ROTATION_BLOCK = 256;
     /**
      * Below this many columns a step runs on the calling thread: the work (~6·len² flops) no longer pays for a
-     * fork and join. Measured idle on JDK 25 at n = 784 (EigenBenchmark): splitting the Householder steps from 128
-     * columns up made two threads slower than one (419 against 269 ms); inline, two threads take 277 ms. Wider
-     * matrices were not measured.
+     * fork and join. At n = 784 (the study's PCA, {@code EigenBenchmark}) splitting the Householder steps makes
+     * two threads slower than one, so they all run inline there; wider matrices have not been tried.
      */
     private static final int PARALLEL_COLUMNS = 1024;
     /** Relative asymmetry tolerated in the input. */
@@ -662,7 +661,7 @@ public final class SymmetricEigen {
 
     /**
      * {@code sqrt(x² + y²)}: the plain formula where it cannot overflow or underflow, {@link Math#hypot}
-     * otherwise ({@code Math.hypot} is exact but ~10x slower, and the QL phase calls this once per rotation).
+     * otherwise ({@code Math.hypot} is exact but much slower, and the QL phase calls this once per rotation).
      */
     private static double hypot(double x, double y) {
         double m = Math.max(Math.abs(x), Math.abs(y));

@@ -3,14 +3,35 @@ package dev.weft.core.simd;
 /**
  * The one seam between Weft and SIMD code: every hot loop of the library calls these methods on plain arrays
  * with offsets and lengths. {@link ScalarKernels} is the readable specification; the Vector API implementation
- * ({@code VectorKernels}, the only class that imports {@code jdk.incubator.vector}) must agree with it.
+ * ({@code VectorKernels}, package-private and the only class that imports {@code jdk.incubator.vector}) is tested
+ * against it.
  *
- * <p>Get the implementation chosen for this JVM with {@link #get()}. All methods are single-threaded; callers
- * split work over independent output rows or batch items (see {@link dev.weft.core.Parallel}).
+ * <p>Get the implementation chosen for this JVM with {@link #get()}; the system property {@code weft.simd}
+ * ({@code false} or {@code true}) forces the choice (see {@code KernelsProvider}). All methods are single-threaded;
+ * callers split work over independent output rows or batch items (see {@link dev.weft.core.Parallel} and
+ * {@link dev.weft.core.Gemm}, the parallel matrix product).
+ *
+ * <pre>{@code
+ * Kernels kernels = Kernels.get();
+ * kernels.relu(n, x, 0, y, 0);                      // y = max(x, 0)
+ * float norm2 = kernels.dot(n, x, 0, x, 0);         // sum of squares
+ * }</pre>
+ *
+ * <p>What the implementations agree on: the element-wise kernels ({@link #add}, {@link #mul}, {@link #scale},
+ * {@link #axpy}, {@link #affine}, {@link #affineRelu}, {@link #affineAxpy}, {@link #relu}, {@link #reluBackward},
+ * {@link #addRows}, {@link #gather}, {@link #adamStep}), {@link #max}, {@link #argmax}, {@link #maxPool2x2} and
+ * {@link #weightRows} give the same bits in every implementation. The reductions ({@link #dot}, {@link #sum},
+ * {@link #squaredDeviations}) and the products ({@link #sgemm}, {@link #convolveRows}) may round differently from
+ * one implementation to another (several partial sums, fused multiply-adds), but within one implementation the
+ * order of the arithmetic depends only on the lengths, never on the offsets or the thread. {@link #expShifted} is
+ * within a few ulps of {@link Math#exp}.
  */
 public interface Kernels {
 
-    /** The implementation chosen once for this JVM (see {@link KernelsProvider}). */
+    /**
+     * The implementation chosen once for this JVM: the Vector API one when {@code jdk.incubator.vector} is present,
+     * unless {@code -Dweft.simd=false}; otherwise the scalar one (see {@code KernelsProvider}).
+     */
     static Kernels get() {
         return KernelsProvider.INSTANCE;
     }
@@ -54,6 +75,11 @@ public interface Kernels {
      * starting at {@code q * depth * width}; columns past {@code columns} are zero. A kernel whose panels are this
      * wide ({@link #panelWidth()}) multiplies them in place, so threads that share one product share one packing
      * of {@code B}; any other kernel asks for blocks, which are copied out.
+     *
+     * @param data    the panels, at least {@code ceil(columns / width) * depth * width} floats
+     * @param depth   the rows of {@code op(B)} (the product's {@code k})
+     * @param columns the columns of {@code op(B)} (the product's {@code n})
+     * @param width   the panel width, {@link #panelWidth()} of the kernel that will read them in place
      */
     record PackedPanels(float[] data, int depth, int columns, int width) implements PanelSource {
         @Override
@@ -118,7 +144,10 @@ public interface Kernels {
     void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width, float[] out,
                     int outOffset);
 
-    /** {@code sum_i x[i] * y[i]}. */
+    /**
+     * {@code sum_i x[i] * y[i]}. The order of the additions is the implementation's (see the class comment), the
+     * same on every call.
+     */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);
 
     /** {@code y[i] += alpha * x[i]}. */
@@ -168,16 +197,19 @@ public interface Kernels {
     /** {@code dx[i] = x[i] > 0 ? dy[i] : 0}, where {@code x} is the ReLU's input (or its output: same sign). */
     void reluBackward(int n, float[] x, int xOffset, float[] dy, int dyOffset, float[] dx, int dxOffset);
 
-    /** {@code sum_i x[i]}. */
+    /** {@code sum_i x[i]}, added in the implementation's order, as {@link #dot}. */
     float sum(int n, float[] x, int xOffset);
 
-    /** {@code max_i x[i]} ({@code n >= 1}). */
+    /** {@code max_i x[i]} with {@link Math#max} (a NaN gives NaN); {@code n >= 1}. */
     float max(int n, float[] x, int xOffset);
 
     /** The index (0-based, relative to {@code xOffset}) of the first largest element ({@code n >= 1}). */
     int argmax(int n, float[] x, int xOffset);
 
-    /** {@code out[i] = exp(x[i] - shift)}, returning {@code sum_i out[i]} (the softmax denominator). */
+    /**
+     * {@code out[i] = exp(x[i] - shift)}, returning {@code sum_i out[i]} (the softmax denominator). Each value is
+     * within a few ulps of {@link Math#exp}; the scalar implementation rounds {@code Math.exp} itself.
+     */
     float expShifted(int n, float[] x, int xOffset, float shift, float[] out, int outOffset);
 
     // ------------------------------------------------------------------------ 2x2 max pooling (stride 2)

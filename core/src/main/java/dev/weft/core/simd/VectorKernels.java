@@ -31,8 +31,11 @@ import jdk.incubator.vector.VectorSpecies;
  * a scratch tile. For a given {@code k}, the arithmetic applied to each element of {@code C} depends neither on
  * its position nor on {@code m} or {@code n}, so splitting {@code C} into blocks of rows or columns across
  * threads gives bit-identical results.
+ *
+ * <p>Package-private: {@link KernelsProvider} loads it by name once it has checked that the module is present, and
+ * callers see only {@link Kernels}.
  */
-public final class VectorKernels implements Kernels {
+final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Lanes per vector. */
     private static final int L = S.length();
@@ -42,10 +45,9 @@ public final class VectorKernels implements Kernels {
      * Half the preferred width (8 lanes of 256 bits with AVX-512), for tails; null below 256-bit vectors, and
      * before JDK 25. On JDK 17 one float vector of a second shape is enough to spoil C2's code for every kernel:
      * the type profile inside {@code FloatVector.intoArray} then sees two vector classes, the store is no longer
-     * compiled as an intrinsic, and each store goes through the API's scalar fallback. There the half-width tails
-     * made BatchNorm 6x slower once col2im had run (weft training step 70-76 ms against 42-43, 30% of it in that
-     * fallback by JFR, {@code FloatVector.stOp}); JDK 25 compiles both shapes well. {@link #maxPool2x2} keeps to the
-     * preferred shape for the same reason.
+     * compiled as an intrinsic, and each store goes through the API's scalar fallback ({@code FloatVector.stOp} in
+     * a JFR profile); JDK 25 compiles both shapes well. {@link #maxPool2x2} keeps to the preferred shape for the
+     * same reason.
      */
     private static final VectorSpecies<Float> HALF = S.vectorBitSize() >= 256 && Runtime.version().feature() >= 25
             ? VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2)) : null;
@@ -55,7 +57,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Micro-tile rows (values of A broadcast per step). 8 rows x 2 vectors keep 16 accumulators, 2 B vectors and 8
-     * broadcasts in 26 of AVX-512's 32 registers; 12 x 2 or 8 x 3 made C2 spill (measured slower).
+     * broadcasts in 26 of AVX-512's 32 registers; 12 x 2 or 8 x 3 make C2 spill.
      */
     static final int MR = 8;
     /** Micro-tile columns: 2 vectors. */
@@ -67,9 +69,18 @@ public final class VectorKernels implements Kernels {
     /** Columns of B packed at once (a multiple of NR): the {@code KC x NC} block is sized for the outer caches. */
     static final int NC = 4096;
 
-    /** Per-thread packing buffers and edge tile, allocated once per thread (no allocation per call). */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {
-            new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    /**
+     * One thread's scratch for the products: allocated once per thread, so that a call allocates nothing.
+     *
+     * @param aPack the packed {@code MC x KC} block of {@code alpha * op(A)}
+     * @param bPack the packed {@code KC x NC} block of {@code op(B)}, unless B comes packed whole
+     * @param tile  an {@code MR x NR} tile for the edges of C, computed whole and copied in part
+     */
+    private record Scratch(float[] aPack, float[] bPack, float[] tile) {
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(() -> new Scratch(
+            new float[MC * KC], new float[KC * NC], new float[MR * NR]));
 
     /** Per-thread row offsets {@code j * ldb} for the gathers of {@link #packB} on a transposed B. */
     private static final ThreadLocal<int[]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[NR]);
@@ -89,7 +100,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Creates the kernels; the provider calls this only when the Vector API module is present. */
-    public VectorKernels() {
+    VectorKernels() {
     }
 
     @Override
@@ -102,8 +113,8 @@ public final class VectorKernels implements Kernels {
         return true;
     }
 
-    /** Lanes per vector of the preferred species (for tests and reports). */
-    public static int lanes() {
+    /** Lanes per vector of the preferred species (for tests). */
+    static int lanes() {
         return L;
     }
 
@@ -137,13 +148,13 @@ public final class VectorKernels implements Kernels {
         if (beta != 0f) {
             scaleC(m, n, beta, c, cOffset, ldc);
         }
-        float[][] scratch = SCRATCH.get();
-        float[] aPack = scratch[0];
-        float[] tile = scratch[2];
+        Scratch scratch = SCRATCH.get();
+        float[] aPack = scratch.aPack();
+        float[] tile = scratch.tile();
         // B packed once for all threads, in this kernel's panel width: multiplied where it lies.
         PackedPanels shared = b instanceof PackedPanels p && p.width() == NR && p.depth() == k && p.columns() >= n
                 ? p : null;
-        float[] bPack = shared != null ? shared.data() : scratch[1];
+        float[] bPack = shared != null ? shared.data() : scratch.bPack();
         // Depth blocks of equal size (288 -> 144 + 144 rather than 256 + 32): fewer passes over C for a thin tail.
         int depthBlocks = (k + KC - 1) / KC;
         int depth = (k + depthBlocks - 1) / depthBlocks;
@@ -198,7 +209,7 @@ public final class VectorKernels implements Kernels {
             }
             return;
         }
-        float[] tile = SCRATCH.get()[2];
+        float[] tile = SCRATCH.get().tile();
         int depthBlocks = (k + KC - 1) / KC;
         int depth = (k + depthBlocks - 1) / depthBlocks;
         for (int pc = 0; pc < k; pc += depth) {
@@ -282,9 +293,8 @@ public final class VectorKernels implements Kernels {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
             if (transA && mr == MR && HALF_L == MR) {
-                // op(A)[i, p] = A[p, i]: the MR values of one step are contiguous in A's row p, one half vector
-                // (one thread, alternating with the scalar loop in one JVM: 576 x 64 x 64, a convolution's input
-                // gradient, 63-77 -> 81-94 GFLOP/s; 288 x 576 x 32 and 512^3 within 5%).
+                // op(A)[i, p] = A[p, i]: the MR values of one step are contiguous in A's row p, so one half-width
+                // load replaces MR scalar ones (a convolution's input gradient packs its weights this way).
                 for (int p = 0; p < kc; p++) {
                     FloatVector.fromArray(HALF, a, aOffset + (pc + p) * lda + ic + ir).mul(alpha)
                             .intoArray(aPack, base + p * MR);
@@ -367,9 +377,8 @@ public final class VectorKernels implements Kernels {
                     }
                 }
             } else if (nr == NR && width == NR) {
-                // A full panel: each step is two vector copies. System.arraycopy of 32 floats costs more in its call
-                // than in its copy: one thread, JDK 25, the two alternating in one JVM, 32 x 624 x 288 (a
-                // convolution's shape) 53-62 -> 70-76 GFLOP/s, 64 x 640 x 288 70-96 -> 83-103.
+                // A full panel: each step is two vector copies; System.arraycopy of 32 floats costs more in its
+                // call than in its copy.
                 for (int p = 0; p < kc; p++) {
                     int src = bOffset + (pc + p) * ldb + jc + jr;
                     int dst = base + p * NR;
@@ -426,7 +435,7 @@ public final class VectorKernels implements Kernels {
             FloatVector a7 = FloatVector.broadcast(S, ap[pa + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
-        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics (measured).
+        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics.
         if (accumulate) {
             FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
             FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
@@ -468,7 +477,7 @@ public final class VectorKernels implements Kernels {
      * {@link #microKernel} for {@link #convolveRows}: the {@code MR} values broadcast per step are the input at
      * {@code x[xBase + taps[t0 + p] + r]} (consecutive), the two vectors are row {@code p} of the weights
      * ({@code w[wi + p * ldw ...]}). The same arithmetic per element of C. A copy rather than one loop for both:
-     * an offset table in the plain GEMM's loop cost it 2-5% in four turns of six (512^3, one thread).
+     * reading A through an offset table would slow the plain GEMM's inner loop.
      */
     private static void convolutionTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi, int ldw,
                                         float[] c, int ci, int ldc, boolean accumulate) {
@@ -502,7 +511,7 @@ public final class VectorKernels implements Kernels {
             FloatVector a7 = FloatVector.broadcast(S, x[pa + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
-        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics (measured).
+        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics.
         if (accumulate) {
             FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
             FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
@@ -561,8 +570,8 @@ public final class VectorKernels implements Kernels {
      * Rows {@code [r0, r0 + MR)} of {@link #weightRows} by {@code NR} columns from {@code gj}: 16 accumulators over
      * the whole depth. Each step loads two vectors of {@code g}'s row and broadcasts one value of each of the
      * {@code MR} input runs (the convolution tile's roles, with the runs' starts from a table). One loop over the
-     * positions, as in the other tiles: written as a loop per output row inside a loop over rows, it ran the
-     * 26x26 layer's weight gradient in 298-332 ms on JDK 17 against 9-10 ms (JDK 25 was not affected).
+     * positions, as in the other tiles: JDK 17's C2 compiles a loop per output row inside a loop over rows into
+     * far slower code (JDK 25 does not).
      */
     private static void weightTile(int[] positions, float[] x, int xOffset, int[] rowStarts, int r0, float[] g,
                                    int gj, int ldg, float[] c, int ci, int ldc) {
@@ -856,8 +865,8 @@ public final class VectorKernels implements Kernels {
     /**
      * The lanes of {@code v} added from lane 0 up, always in that order. {@code reduceLanes(ADD)} leaves the order
      * open, so the compiled intrinsic and the interpreter's fallback may round differently and a result could
-     * depend on whether the caller is JIT-compiled yet: on JDK 25, {@code DeterminismTest} (1 vs 2 threads) failed
-     * with it and passes with this. Callers skip it when no vector was added (short runs allocate nothing).
+     * depend on whether the caller is JIT-compiled yet ({@code DeterminismTest}, 1 against 2 threads, catches
+     * it on JDK 25). Callers skip it when no vector was added (short runs allocate nothing).
      */
     private static float sumLanes(FloatVector v) {
         float[] lanes = v.toArray();
@@ -948,9 +957,9 @@ public final class VectorKernels implements Kernels {
      * The even lanes of {@code v} in the low half of the result (the high half is zero). Seen as longs, lane
      * {@code k} is the pair (2k, 2k+1) with lane 2k in the low half (the Vector API reinterprets in
      * little-endian order), so narrowing each long to an int keeps exactly the even lanes (one {@code vpmovqd} on
-     * AVX-512). The result keeps {@link #S}'s shape: a float vector of another shape (even only stored) made C2
-     * on JDK 17 compile the SGEMM micro-kernel's vector ops into slow calls (Dense and Conv2D 2-3x slower in
-     * training); an int vector of the same shape does not.
+     * AVX-512). The result keeps {@link #S}'s shape: a float vector of another shape (even only stored) makes C2
+     * on JDK 17 compile the SGEMM micro-kernel's vector ops into slow calls; an int vector of the same shape does
+     * not.
      */
     private static IntVector evenLanes(IntVector v) {
         return (IntVector) v.reinterpretAsLongs().convert(VectorOperators.L2I, 0);
@@ -971,8 +980,8 @@ public final class VectorKernels implements Kernels {
                 int top = inOffset + (p * height + 2 * y) * width;
                 int row = (p * outH + y) * outW;
                 int topIndex = indexBase + (p * height + 2 * y) * width;
-                // One test per row keeps the chunk loop a plain counted loop (C2 then drops its bounds checks;
-                // tested per chunk it ran twice as slowly). The last chunk's loads end at top + width + 2 * chunked.
+                // One test per row keeps the chunk loop a plain counted loop, whose bounds checks C2 drops (a test
+                // per chunk would keep them). The last chunk's loads end at top + width + 2 * chunked.
                 if (row + chunked + half > runEnd || top + width + 2 * chunked >= in.length) {
                     ScalarKernels.maxPool2x2Row(0, outW, width, in, top, out, outOffset + row,
                             argmax, argmaxOffset + row, topIndex);
