@@ -7,6 +7,7 @@ import dev.weft.core.simd.Kernels;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,8 +18,11 @@ import java.util.random.RandomGenerator;
  * <p>Training uses the batch's mean and (biased) variance and updates the running statistics as Keras does:
  * {@code running = momentum · running + (1 - momentum) · batchStatistic}, momentum 0.99, ε = 1e-3. Inference uses
  * the running statistics and changes nothing. γ starts at 1, β at 0, the running mean at 0 and variance at 1.
+ *
+ * <p>A BatchNorm directly followed by a {@link ReLU} absorbs it ({@link Fusable}) unless fusion is turned off with
+ * {@link Sequential#withFusion}.
  */
-public final class BatchNorm extends AbstractLayer {
+public final class BatchNorm extends AbstractLayer implements Fusable {
     private final float momentum;
     private final float epsilon;
 
@@ -60,6 +64,18 @@ public final class BatchNorm extends AbstractLayer {
     @Override
     public String type() {
         return "BatchNorm";
+    }
+
+    /** Settings: momentum, epsilon. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofFloats(type(), momentum, epsilon));
+    }
+
+    /** The layer {@link #spec()} describes. */
+    static BatchNorm fromSpec(LayerSpec spec) {
+        float[] s = spec.floats();
+        return new BatchNorm(s[0], s[1]);
     }
 
     /** Weight of the old running statistics in each update (0.99 by default). */
@@ -117,12 +133,18 @@ public final class BatchNorm extends AbstractLayer {
         return forward(x, training, false);
     }
 
+    /** A BatchNorm absorbs a {@link ReLU} right after it. */
+    @Override
+    public boolean canFuse(Layer next) {
+        return next instanceof ReLU;
+    }
+
     /**
-     * The forward pass followed by a ReLU, {@code max(Y, 0)}, in the same pass over the output: what
-     * {@link Sequential} runs for a BatchNorm directly followed by a {@link ReLU} (whose own pass it then skips).
-     * After a training forward with the ReLU, {@link #backward} takes the gradient of the ReLU's output.
+     * The forward pass followed by a ReLU, {@code max(Y, 0)}, in the same pass over the output. After a training
+     * call, {@link #backward} takes the gradient of the ReLU's output.
      */
-    Tensor forwardWithRelu(Tensor x, boolean training) {
+    @Override
+    public Tensor forwardFused(Tensor x, boolean training) {
         return forward(x, training, true);
     }
 

@@ -6,6 +6,7 @@ import dev.weft.core.Tensor;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -15,14 +16,20 @@ import java.util.random.RandomGenerator;
  * <p>Weights are {@code [outChannels, inChannels, kernel, kernel]} (as PyTorch), initialised He-normal
  * ({@code std = sqrt(2 / (inChannels·kernel²))}) unless {@link #withInitializer} says otherwise; the bias starts
  * at zero. The arithmetic is done by {@link Convolution} from {@code core}: one instance for training (per batch
- * size) and one per thread for inference.
+ * size) and one per thread for inference. {@link dev.weft.core.conv.ConvolutionPlan} picks the fast strategy that
+ * runs for a given shape. {@link dev.weft.core.conv.ReferenceConvolution} computes the same three sums (the forward
+ * pass above and the two gradients in {@link #backward}) as plain loops straight from their definitions; it runs
+ * instead of the fast strategies when the JVM is started with {@code -Dweft.convolution=reference}.
+ *
+ * <p>A Conv2D directly followed by a {@link ReLU} absorbs it ({@link Fusable}) unless fusion is turned off with
+ * {@link Sequential#withFusion}.
  *
  * <pre>{@code
  * new Conv2D(32, 3)                          // 3x3, stride 1, valid padding
  * new Conv2D(64, 3, 1, Padding.SAME)         // keeps height and width
  * }</pre>
  */
-public final class Conv2D extends AbstractLayer {
+public final class Conv2D extends AbstractLayer implements Fusable {
     private final int outChannels;
     private final int kernel;
     private final int stride;
@@ -75,6 +82,21 @@ public final class Conv2D extends AbstractLayer {
     @Override
     public String type() {
         return "Conv2D";
+    }
+
+    /** Settings: outChannels, kernel, stride, padding (0 = VALID, 1 = SAME). */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type(), outChannels, kernel, stride, padding.ordinal()));
+    }
+
+    /** The layer {@link #spec()} describes. */
+    static Conv2D fromSpec(LayerSpec spec) {
+        int[] s = spec.ints();
+        if (s[3] < 0 || s[3] >= Padding.values().length) {
+            throw new IllegalArgumentException("Conv2D padding: expected 0 (VALID) or 1 (SAME) but found " + s[3]);
+        }
+        return new Conv2D(s[0], s[1], s[2], Padding.values()[s[3]]);
     }
 
     /** Number of output channels (filters). */
@@ -133,12 +155,18 @@ public final class Conv2D extends AbstractLayer {
         return forward(x, training, false);
     }
 
+    /** A Conv2D absorbs a {@link ReLU} right after it. */
+    @Override
+    public boolean canFuse(Layer next) {
+        return next instanceof ReLU;
+    }
+
     /**
-     * The forward pass followed by a ReLU, {@code max(Y, 0)}, done in the same pass over the output: what
-     * {@link Sequential} runs for a Conv2D directly followed by a {@link ReLU} (whose own pass it then skips). After
-     * a training forward with the ReLU, {@link #backward} takes the gradient of the ReLU's output.
+     * The forward pass followed by a ReLU, {@code max(Y, 0)}, done in the same pass over the output. After a
+     * training call, {@link #backward} takes the gradient of the ReLU's output.
      */
-    Tensor forwardWithRelu(Tensor x, boolean training) {
+    @Override
+    public Tensor forwardFused(Tensor x, boolean training) {
         return forward(x, training, true);
     }
 

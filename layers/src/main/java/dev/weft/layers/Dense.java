@@ -5,6 +5,7 @@ import dev.weft.core.Tensor;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -47,6 +48,17 @@ public final class Dense extends AbstractLayer {
     @Override
     public String type() {
         return "Dense";
+    }
+
+    /** Settings: outFeatures. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type(), outFeatures));
+    }
+
+    /** The layer {@link #spec()} describes. */
+    static Dense fromSpec(LayerSpec spec) {
+        return new Dense(spec.ints()[0]);
     }
 
     /** Number of outputs per sample. */

@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -33,6 +34,17 @@ public final class Dropout extends AbstractLayer {
     @Override
     public String type() {
         return "Dropout";
+    }
+
+    /** Settings: rate. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofFloats(type(), rate));
+    }
+
+    /** The layer {@link #spec()} describes. */
+    static Dropout fromSpec(LayerSpec spec) {
+        return new Dropout(spec.floats()[0]);
     }
 
     /** Probability that an element is zeroed in training. */

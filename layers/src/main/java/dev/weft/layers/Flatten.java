@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -13,6 +14,12 @@ public final class Flatten extends AbstractLayer {
     @Override
     public String type() {
         return "Flatten";
+    }
+
+    /** No settings. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type()));
     }
 
     @Override

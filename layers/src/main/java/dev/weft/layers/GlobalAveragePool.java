@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /** Averages each channel over its whole image: {@code [batch, c, h, w] -> [batch, c]}, {@code Y[n,c] = mean X[n,c,:,:]}. */
@@ -16,6 +17,12 @@ public final class GlobalAveragePool extends AbstractLayer {
     @Override
     public String type() {
         return "GlobalAveragePool";
+    }
+
+    /** No settings. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.weft.core.Tensor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -32,6 +33,14 @@ public interface Layer {
 
     /** The layer's kind, e.g. {@code "Conv2D"}: the same for every instance, used by summaries and model files. */
     String type();
+
+    /**
+     * The layer's settings, from which {@link LayerTypes#create} rebuilds it (without its weights): what a model
+     * file stores for it. Empty for a layer that cannot be saved, the default; Weft's own layers all have one.
+     */
+    default Optional<LayerSpec> spec() {
+        return Optional.empty();
+    }
 
     /** The name given by the model, e.g. {@code "conv2d_1"} (the type until built). */
     String name();

@@ -3,6 +3,7 @@ package dev.weft.layers;
 import dev.weft.core.Pooling;
 import dev.weft.core.Tensor;
 
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -38,6 +39,18 @@ public final class MaxPool2D extends AbstractLayer {
     @Override
     public String type() {
         return "MaxPool2D";
+    }
+
+    /** Settings: pool, stride. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type(), pool, stride));
+    }
+
+    /** The layer {@link #spec()} describes. */
+    static MaxPool2D fromSpec(LayerSpec spec) {
+        int[] s = spec.ints();
+        return new MaxPool2D(s[0], s[1]);
     }
 
     /** Window height and width. */

@@ -26,12 +26,11 @@ import java.util.zip.CRC32;
  *          payloadSize  u64      bytes between the header and the checksum
  * payload  seed         i64      the seed the model was built with (Dropout masks derive from it)
  *          inputRank    u8, then inputRank × u32 dimensions
- *          layerCount   u32, then per layer:
- *              type     utf      "Conv2D", "MaxPool2D", "Dense", "Flatten", "ReLU", "Dropout", "BatchNorm",
- *                                "GlobalAveragePool"
- *              ints     u8 count, then i32 values   (Conv2D: outChannels, kernel, stride, padding 0=VALID 1=SAME;
- *                                                    MaxPool2D: pool, stride; Dense: outFeatures)
- *              floats   u8 count, then f32 values   (Dropout: rate; BatchNorm: momentum, epsilon)
+ *          layerCount   u32, then per layer its {@link LayerSpec}:
+ *              type     utf      a type name registered in {@link LayerTypes}, e.g. "Conv2D"
+ *              ints     u8 count, then i32 values   the integer settings, e.g. Conv2D: outChannels, kernel,
+ *                                                    stride, padding (0 = VALID, 1 = SAME)
+ *              floats   u8 count, then f32 values   the float settings, e.g. BatchNorm: momentum, epsilon
  *          tensorCount  u32, then per tensor (parameters layer by layer, then BatchNorm running statistics):
  *              name     utf      "conv2d_1/weights", ..., "batchnorm_1/runningMean"
  *              rank     u8, then rank × u32 dimensions
@@ -40,7 +39,9 @@ import java.util.zip.CRC32;
  * </pre>
  *
  * Loading reads the whole file, checks magic, version, length and checksum before parsing, rebuilds the
- * architecture, and checks every tensor's name and shape against it; only a fully read model is returned.
+ * architecture through {@link LayerTypes}, and checks every tensor's name and shape against it; only a fully read
+ * model is returned. Neither saving nor loading names a layer class: each layer states its settings
+ * ({@link Layer#spec()}) and the registry rebuilds it from them.
  */
 public final class ModelFile {
     static final byte[] MAGIC = "WEFTMODL".getBytes(StandardCharsets.US_ASCII);
@@ -135,27 +136,16 @@ public final class ModelFile {
     }
 
     private static void writeLayer(DataOutputStream out, Layer layer) throws IOException {
-        int[] ints;
-        float[] floats = {};
-        if (layer instanceof Conv2D c) {
-            ints = new int[] {c.outChannels(), c.kernel(), c.stride(), c.padding().ordinal()};
-        } else if (layer instanceof MaxPool2D p) {
-            ints = new int[] {p.pool(), p.stride()};
-        } else if (layer instanceof Dense d) {
-            ints = new int[] {d.outFeatures()};
-        } else if (layer instanceof Dropout d) {
-            ints = new int[] {};
-            floats = new float[] {d.rate()};
-        } else if (layer instanceof BatchNorm b) {
-            ints = new int[] {};
-            floats = new float[] {b.momentum(), b.epsilon()};
-        } else if (layer instanceof Flatten || layer instanceof ReLU || layer instanceof GlobalAveragePool) {
-            ints = new int[] {};
-        } else {
+        LayerSpec spec = layer.spec().orElse(null);
+        LayerTypes.Entry entry = spec == null ? null : LayerTypes.find(spec.type());
+        if (entry == null || spec.ints().length != entry.intCount() || spec.floats().length != entry.floatCount()) {
             throw new IllegalArgumentException("cannot save layer " + layer.name() + " of type "
-                    + layer.getClass().getName() + ": the model file knows only Weft's own layers");
+                    + layer.getClass().getName() + ": the model file knows only the layer types registered in "
+                    + "LayerTypes (" + String.join(", ", LayerTypes.names()) + "), with their settings");
         }
-        out.writeUTF(layer.type());
+        int[] ints = spec.ints();
+        float[] floats = spec.floats();
+        out.writeUTF(spec.type());
         out.writeByte(ints.length);
         for (int v : ints) {
             out.writeInt(v);
@@ -266,39 +256,14 @@ public final class ModelFile {
         for (int i = 0; i < floats.length; i++) {
             floats[i] = in.readFloat();
         }
+        LayerTypes.Entry entry = LayerTypes.find(type);
+        if (entry == null) {
+            throw in.error(at, "unknown layer type \"" + type + "\" for layer " + index + ": expected one of "
+                    + String.join(", ", LayerTypes.names()));
+        }
+        in.expectCounts(at, type, ints, entry.intCount(), floats, entry.floatCount());
         try {
-            switch (type) {
-                case "Conv2D":
-                    in.expectCounts(at, type, ints, 4, floats, 0);
-                    if (ints[3] < 0 || ints[3] >= Padding.values().length) {
-                        throw in.error(at, "Conv2D padding: expected 0 (VALID) or 1 (SAME) but found " + ints[3]);
-                    }
-                    return new Conv2D(ints[0], ints[1], ints[2], Padding.values()[ints[3]]);
-                case "MaxPool2D":
-                    in.expectCounts(at, type, ints, 2, floats, 0);
-                    return new MaxPool2D(ints[0], ints[1]);
-                case "Dense":
-                    in.expectCounts(at, type, ints, 1, floats, 0);
-                    return new Dense(ints[0]);
-                case "Flatten":
-                    in.expectCounts(at, type, ints, 0, floats, 0);
-                    return new Flatten();
-                case "ReLU":
-                    in.expectCounts(at, type, ints, 0, floats, 0);
-                    return new ReLU();
-                case "GlobalAveragePool":
-                    in.expectCounts(at, type, ints, 0, floats, 0);
-                    return new GlobalAveragePool();
-                case "Dropout":
-                    in.expectCounts(at, type, ints, 0, floats, 1);
-                    return new Dropout(floats[0]);
-                case "BatchNorm":
-                    in.expectCounts(at, type, ints, 0, floats, 2);
-                    return new BatchNorm(floats[0], floats[1]);
-                default:
-                    throw in.error(at, "unknown layer type \"" + type + "\" for layer " + index + ": expected one of "
-                            + "Conv2D, MaxPool2D, Dense, Flatten, ReLU, Dropout, BatchNorm, GlobalAveragePool");
-            }
+            return entry.factory().apply(new LayerSpec(type, ints, floats));
         } catch (IllegalArgumentException e) {
             throw in.error(at, "invalid configuration of layer " + index + " (" + type + "): " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /** Rectified linear unit {@code Y = max(X, 0)}, element-wise, any shape. */
@@ -19,6 +20,12 @@ public final class ReLU extends AbstractLayer {
     @Override
     public String type() {
         return "ReLU";
+    }
+
+    /** No settings. */
+    @Override
+    public Optional<LayerSpec> spec() {
+        return Optional.of(LayerSpec.ofInts(type()));
     }
 
     @Override

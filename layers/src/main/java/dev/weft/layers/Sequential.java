@@ -37,6 +37,20 @@ import java.util.SplittableRandom;
  * <p>Training ({@code forward(x, true)}, {@link #backward}) is single-threaded use of the model (the kernels
  * themselves run in parallel); inference ({@link #predict}, {@link #predictProbabilities}, {@link #evaluate},
  * {@code forward(x, false)}) changes nothing and may be called from several threads at once.
+ *
+ * <p><b>Fusion.</b> A layer that can run the layer after it inside its own passes ({@link Fusable}: a
+ * {@link Conv2D} or a {@link BatchNorm} directly followed by a {@link ReLU}) is fused with it when the model is
+ * built: {@link #forward} calls {@link Fusable#forwardFused} and {@link #backward} skips the absorbed ReLU, whose
+ * own {@code forward} and {@code backward} then never run. This saves the ReLU's passes over memory and gives the
+ * same numbers, bit for bit. {@link #summary()} marks each absorbed layer and lists the pairs; {@link #fusedPairs()}
+ * returns them.
+ *
+ * <p><b>Teaching mode.</b> {@code model.withFusion(false)} turns fusion off: every layer then runs its own
+ * {@code forward} and {@code backward}, so a debugger stepping through a training step reaches each of them (and
+ * a {@link LayerTimer} hears of each). Gradients and trained weights are the same in both modes.
+ * <pre>{@code
+ * Sequential model = Models.weftCnn(42L).withFusion(false);   // every ReLU.backward runs
+ * }</pre>
  */
 public final class Sequential {
     /** Inference runs over at most this many samples at a time, to bound memory. */
@@ -46,18 +60,20 @@ public final class Sequential {
     private final long seed;
     private final List<Layer> layers;
     /**
-     * {@code reluFused[i]}: layer {@code i} is a {@link Conv2D} or a {@link BatchNorm} directly followed by a
-     * {@link ReLU}. Forward and backward then run the pair as one ({@link Conv2D#forwardWithRelu},
-     * {@link BatchNorm#forwardWithRelu}), which saves the ReLU's own passes over memory; the result is the same,
-     * bit for bit. Layers called one by one are not fused.
+     * {@code fused[i]}: layer {@code i} runs layer {@code i + 1} inside its own passes ({@link Fusable}). Set from
+     * the layers when the model is built, all false in teaching mode ({@link #withFusion}).
      */
-    private final boolean[] reluFused;
+    private boolean[] fused;
+    private boolean fusionEnabled = true;
+    /** The {@link #fused} plan of the last training forward, which {@link #backward} follows; null before one. */
+    private boolean[] trainedFused;
     /** Told how long each layer of a training step took, or null (see {@link #setLayerTimer}). */
     private LayerTimer timer;
 
     /**
-     * Receives the wall-clock time of each layer's part of a training step, for profiling. A layer that runs
-     * fused with the {@link ReLU} after it reports the pair under its own index, and the ReLU reports nothing.
+     * Receives the wall-clock time of each layer's part of a training step, for profiling. A layer fused with the
+     * layer after it (see {@link #fusedPairs()}) reports the pair under its own index, and the absorbed layer
+     * reports nothing; in teaching mode ({@link #withFusion withFusion(false)}) every layer reports.
      */
     @FunctionalInterface
     public interface LayerTimer {
@@ -98,11 +114,59 @@ public final class Sequential {
             shape = layer.outputShape();
         }
         layers[0].setInputGradientNeeded(false);
-        this.reluFused = new boolean[layers.length];
-        for (int i = 0; i + 1 < layers.length; i++) {
-            reluFused[i] = (layers[i] instanceof Conv2D || layers[i] instanceof BatchNorm)
-                    && layers[i + 1] instanceof ReLU;
+        this.fused = fusionPlan(true);
+    }
+
+    /** Which layers run the next one inside their passes: those that say they can, unless {@code enabled} is off. */
+    private boolean[] fusionPlan(boolean enabled) {
+        boolean[] plan = new boolean[layers.size()];
+        for (int i = 0; enabled && i + 1 < layers.size(); i++) {
+            // A layer absorbed by the one before it cannot absorb the next one as well.
+            plan[i] = !(i > 0 && plan[i - 1]) && layers.get(i) instanceof Fusable f && f.canFuse(layers.get(i + 1));
         }
+        return plan;
+    }
+
+    /**
+     * Turns fusion on (the default) or off (teaching mode: every layer runs its own {@code forward} and
+     * {@code backward}); see the class comment. Takes effect from the next {@link #forward}; a {@link #backward}
+     * follows the plan of the training forward before it. Results are the same either way.
+     *
+     * @return this model
+     */
+    public Sequential withFusion(boolean enabled) {
+        fused = fusionPlan(enabled);
+        fusionEnabled = enabled;
+        return this;
+    }
+
+    /** Whether fusion is on ({@link #withFusion}). */
+    public boolean fusionEnabled() {
+        return fusionEnabled;
+    }
+
+    /**
+     * A layer and the layer after it that it runs inside its own passes.
+     *
+     * @param layer    the {@link Fusable} layer that runs both
+     * @param absorbed the layer whose own {@code forward} and {@code backward} do not run
+     */
+    public record FusedPair(Layer layer, Layer absorbed) {
+        @Override
+        public String toString() {
+            return layer.name() + " + " + absorbed.name();
+        }
+    }
+
+    /** The pairs of layers that run as one, in order; empty in teaching mode. */
+    public List<FusedPair> fusedPairs() {
+        List<FusedPair> pairs = new ArrayList<>();
+        for (int i = 0; i < fused.length; i++) {
+            if (fused[i]) {
+                pairs.add(new FusedPair(layers.get(i), layers.get(i + 1)));
+            }
+        }
+        return Collections.unmodifiableList(pairs);
     }
 
     /** Per-sample input shape. */
@@ -155,15 +219,17 @@ public final class Sequential {
                     + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
         }
         LayerTimer t = training ? timer : null;
+        boolean[] plan = fused;
+        if (training) {
+            trainedFused = plan;
+        }
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             long start = t == null ? 0 : System.nanoTime();
             int index = i;
-            if (reluFused[i]) {
-                Layer layer = layers.get(i);
-                x = layer instanceof Conv2D conv ? conv.forwardWithRelu(x, training)
-                        : ((BatchNorm) layer).forwardWithRelu(x, training);
-                i++;   // the ReLU is done
+            if (plan[i]) {
+                x = ((Fusable) layers.get(i)).forwardFused(x, training);
+                i++;   // the absorbed layer is done
             } else {
                 x = layers.get(i).forward(x, training);
             }
@@ -188,10 +254,12 @@ public final class Sequential {
      */
     public void backward(Tensor dLogits) {
         LayerTimer t = timer;
+        // Without a training forward, no plan: each layer's backward then reports the missing forward itself.
+        boolean[] plan = trainedFused == null ? new boolean[layers.size()] : trainedFused;
         Tensor d = dLogits;
         for (int i = layers.size() - 1; i >= 0; i--) {
-            if (i > 0 && reluFused[i - 1]) {
-                continue;   // a fused ReLU: the layer before it takes the ReLU's output gradient
+            if (i > 0 && plan[i - 1]) {
+                continue;   // an absorbed layer: the layer before it takes this layer's output gradient
             }
             long start = t == null ? 0 : System.nanoTime();
             d = layers.get(i).backward(d);
@@ -325,7 +393,14 @@ public final class Sequential {
 
     /**
      * A Keras-style table: one row per layer with its name and type, per-sample output shape and number of
-     * parameters, then the totals (BatchNorm running statistics count as non-trainable, as in Keras).
+     * parameters, then the totals (BatchNorm running statistics count as non-trainable, as in Keras), then what
+     * runs fused. A layer that runs inside the one before it is marked {@code "runs inside conv2d_1"}:
+     * <pre>
+     * conv2d_1 (Conv2D)                  32x26x26                  320
+     * relu_1 (ReLU)                      32x26x26                    0  runs inside conv2d_1
+     * ...
+     * Fused: conv2d_1 + relu_1, conv2d_2 + relu_2, conv2d_3 + relu_3 (withFusion(false) runs every layer itself)
+     * </pre>
      */
     public String summary() {
         String rule = "-".repeat(64);
@@ -334,7 +409,8 @@ public final class Sequential {
         sb.append("=".repeat(64)).append('\n');
         sb.append(String.format(Locale.ROOT, "%-34s %-16s %12s\n", "Layer (type)", "Output shape", "Params"));
         sb.append("=".repeat(64)).append('\n');
-        for (Layer layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
             long params = 0;
             for (Parameter p : layer.parameters()) {
                 params += p.size();
@@ -342,8 +418,12 @@ public final class Sequential {
             for (Tensor t : layer.statistics().values()) {
                 params += t.size();
             }
-            sb.append(String.format(Locale.ROOT, "%-34s %-16s %,12d\n", layer.name() + " (" + layer.type() + ")",
+            sb.append(String.format(Locale.ROOT, "%-34s %-16s %,12d", layer.name() + " (" + layer.type() + ")",
                     shapeText(layer.outputShape()), params));
+            if (i > 0 && fused[i - 1]) {
+                sb.append("  runs inside ").append(layers.get(i - 1).name());
+            }
+            sb.append('\n');
         }
         sb.append(rule).append('\n');
         long trainable = trainableParameterCount();
@@ -351,6 +431,18 @@ public final class Sequential {
         sb.append(String.format(Locale.ROOT, "Total params: %,d\n", trainable + fixed));
         sb.append(String.format(Locale.ROOT, "Trainable params: %,d\n", trainable));
         sb.append(String.format(Locale.ROOT, "Non-trainable params: %,d\n", fixed));
+        List<FusedPair> pairs = fusedPairs();
+        if (!fusionEnabled) {
+            sb.append("Fused: none (teaching mode, withFusion(false): every layer runs its own forward and backward)\n");
+        } else if (pairs.isEmpty()) {
+            sb.append("Fused: none\n");
+        } else {
+            StringBuilder list = new StringBuilder();
+            for (FusedPair pair : pairs) {
+                list.append(list.length() == 0 ? "" : ", ").append(pair);
+            }
+            sb.append("Fused: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
+        }
         return sb.toString();
     }
 
