@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The im2col + GEMM convolution against {@link NaiveConvolution}, the loop-by-loop definition. Tolerance: every
+ * The im2col + GEMM convolution against {@link ReferenceConvolution}, the loop-by-loop definition. Tolerance: every
  * element within {@code 1e-5 + 1e-4 * |expected|} (the fast version sums in another order, with FMAs).
  */
 class ConvolutionTest {
@@ -93,7 +93,7 @@ class ConvolutionTest {
         Case c = Case.of(g);
         Tensor[] fast = c.fast();
 
-        NaiveConvolution naive = new NaiveConvolution(g);
+        ReferenceConvolution naive = new ReferenceConvolution(g);
         Tensor expectedOut = c.output();
         naive.forward(c.input(), c.weights(), c.bias(), expectedOut);
         Tensor[] expected = c.gradients();
@@ -158,10 +158,10 @@ class ConvolutionTest {
             for (int i = 0; i < seedLayers.length; i++) {
                 int[] l = seedLayers[i];
                 ConvGeometry g = of(64, l[0], l[1], l[1], l[2], 3, 3, 1, Padding.VALID);
-                assertThat(new Convolution(g).groupSize()).as("layer %d", i).isEqualTo(expected[i]);
+                assertThat(ConvolutionPlan.choose(g).groupSize()).as("layer %d", i).isEqualTo(expected[i]);
             }
         }
-        assertThat(new Convolution(of(1, 1, 5, 5, 1, 3, 3, 1, Padding.VALID)).groupSize()).isEqualTo(1);
+        assertThat(ConvolutionPlan.choose(of(1, 1, 5, 5, 1, 3, 3, 1, Padding.VALID)).groupSize()).isEqualTo(1);
     }
 
     @Test
