@@ -187,6 +187,16 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     }
 
     /**
+     * The paths and the group size, e.g. {@code "forward IN_PLACE, weight gradient IN_PLACE, input gradient
+     * GEMM_COL2IM, groups of 1"}; the geometry is left out, since whoever prints a plan usually shows it already.
+     */
+    @Override
+    public String toString() {
+        return "forward " + forward + ", weight gradient " + weightGradient + ", input gradient " + inputGradient
+                + ", groups of " + groupSize;
+    }
+
+    /**
      * Items per group: one image with many output pixels, else enough to fill {@link #MIN_COLUMNS} or the
      * {@link #COLS_BUDGET}, whichever is more, but at most half the batch so that both cores have work.
      */
