@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param weightGradient the algorithm of the weight gradient in {@link Convolution#backward}
  * @param inputGradient the algorithm of the input gradient in {@link Convolution#backward}
  * @param groupSize batch items per group of the fast paths, fixed by the geometry (never by the thread count) so
- *     that the sums are the same on any machine; unused by the reference
+ *     that the sums do not depend on the thread count; unused by the reference
  */
 public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, WeightGradientPath weightGradient,
                               InputGradientPath inputGradient, int groupSize) {
@@ -122,8 +122,7 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * each input value and the output covers at least 65% of the input. A weight gradient of at most 16 taps is
      * dot products; everything else is the grouped GEMM.
      */
-    public static ConvolutionPlan choose(ConvGeometry geometry) {
-        ConvGeometry g = geometry;
+    public static ConvolutionPlan choose(ConvGeometry g) {
         int k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         int pixels = g.outHeight() * g.outWidth();
         int group = groupSize(g);
