@@ -47,6 +47,7 @@ public final class Main {
             switch (command) {
                 case "study" -> {
                     StudyOptions options = StudyOptions.parse(rest);
+                    options.notes().forEach(err::println);
                     if (options.help()) {
                         out.print(StudyOptions.HELP);
                         return OK;

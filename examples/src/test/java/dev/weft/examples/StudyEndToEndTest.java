@@ -53,7 +53,7 @@ class StudyEndToEndTest {
     @Test
     void exitsZeroAndSaysWhereTheReportIs() {
         assertThat(exitCode).as("exit code; stderr: %s", errors).isZero();
-        assertThat(console).contains("== [1/", "Loading and checking the data", "Training seed", "Training weft",
+        assertThat(console).contains("== [1/", "Loading and checking the data", "Training reference", "Training weft",
                 "Report: " + reportDir.toAbsolutePath().resolve("index.html"));
         assertThat(reportDir.resolveSibling(".report.partial")).doesNotExist();
     }
@@ -76,7 +76,7 @@ class StudyEndToEndTest {
         assertThat(figures).isGreaterThanOrEqualTo(25);
         assertThat(page).contains("Data and cleaning", "Exploratory data analysis", "PCA", "Metrics against the "
                 + "reference study", "91.03%", "Predictions", "activations", "Importance", "Environment");
-        assertThat(reportDir.resolve("seed.weft")).exists();
+        assertThat(reportDir.resolve("reference.weft")).exists();
         assertThat(reportDir.resolve("weft.weft")).exists();
         assertThat(reportDir.resolve("classification_report.txt")).content().contains("weighted avg");
     }
@@ -99,7 +99,7 @@ class StudyEndToEndTest {
         assertThat(models).hasSize(2);
         for (Object o : models) {
             Map<?, ?> model = (Map<?, ?>) o;
-            assertThat(model.get("name")).isIn("seed", "weft");
+            assertThat(model.get("name")).isIn("reference", "weft");
             assertThat(model.get("epochs")).isEqualTo(1.0);
             for (String key : List.of("test_accuracy", "precision_weighted", "recall_weighted", "f1_weighted",
                     "precision_macro", "recall_macro", "f1_macro")) {
