@@ -12,6 +12,7 @@ import dev.weft.layers.Sequential;
 import dev.weft.layers.SoftmaxCrossEntropy;
 import dev.weft.optim.Adam;
 import dev.weft.optim.Optimizer;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class TrainThroughput {
     private boolean profile;
     private Path data;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         TrainThroughput benchmark = new TrainThroughput();
         try {
             benchmark.parse(args);
@@ -109,7 +110,7 @@ public final class TrainThroughput {
         return name.equals("weft") ? Models.weftCnn(42) : Models.referenceCnn(42);
     }
 
-    private void run() {
+    private void run() throws IOException {
         Parallel.setThreads(threads);
         FashionMnist fashion = data == null ? FashionMnist.load() : FashionMnist.load(data);
         ImageSet train = fashion.train().first(Math.min(images, fashion.train().size()));

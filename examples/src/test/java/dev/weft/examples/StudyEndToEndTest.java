@@ -1,7 +1,6 @@
 package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StudyEndToEndTest {
 
-    private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
-
     private Path tmp;
     private Path reportDir;
     private int exitCode;
@@ -38,12 +35,11 @@ class StudyEndToEndTest {
     @BeforeAll
     void runTheQuickStudy(@TempDir Path tempDir) {
         tmp = tempDir;
-        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not installed at " + DATA
-                + " (apt-get install dataset-fashion-mnist)");
+        Path data = TestData.fashionMnist();
         reportDir = tmp.resolve("report");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        exitCode = Main.run(new String[] {"--data", DATA.toString(), "--out", reportDir.toString(), "--limit", "2000",
+        exitCode = Main.run(new String[] {"--data", data.toString(), "--out", reportDir.toString(), "--limit", "2000",
             "--epochs", "1", "--seed", "7"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         console = out.toString(StandardCharsets.UTF_8);
