@@ -13,6 +13,7 @@ import dev.weft.layers.SoftmaxCrossEntropy;
 import dev.weft.optim.Adam;
 import dev.weft.optim.Optimizer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,14 +90,20 @@ public final class TrainThroughput {
                 throw new IllegalArgumentException(flag + " expects a number, got '" + value + "'");
             }
         }
-        if (modelName.equals("seed")) {
-            System.err.println("note: --model seed is deprecated and will be removed in the next release; the"
+        modelName = modelName(modelName, System.err);
+    }
+
+    /** The model {@code --model given} names: reference or weft; {@code seed}, its former name, with a note. */
+    static String modelName(String given, PrintStream err) {
+        if (given.equals("seed")) {
+            err.println("note: --model seed is deprecated and will be removed in the next release; the"
                     + " reference study's network is now the 'reference' model (--model reference).");
-            modelName = "reference";
+            return "reference";
         }
-        if (!modelName.equals("reference") && !modelName.equals("weft")) {
-            throw new IllegalArgumentException("--model must be reference or weft, was " + modelName);
+        if (!given.equals("reference") && !given.equals("weft")) {
+            throw new IllegalArgumentException("--model must be reference or weft, was " + given);
         }
+        return given;
     }
 
     private static int positive(String flag, int value) {

@@ -203,7 +203,7 @@ public final class FashionMnistLoader {
                 + ")\n"
                 + "  - point to a directory with the four IDX files or the two Kaggle CSVs: --data DIR, or "
                 + ENV_DIR + "=DIR, or FashionMnist.load(Path)\n"
-                + "  - allow the download into " + cacheDirectory() + ": --download, or " + ENV_DOWNLOAD
+                + "  - allow the download into " + cacheDirectory() + ": " + ENV_DOWNLOAD
                 + "=true, or FashionMnistLoader.withDownload(true)";
     }
 

@@ -25,10 +25,10 @@ import java.util.SplittableRandom;
  * <pre>{@code
  * Sequential model = Models.referenceCnn(42);
  * History history = new Trainer(model, new Adam())
- *         .withValidation(test)
+ *         .withValidation(validation)                 // held out from the training data, never the test set
  *         .withCallbacks(new EarlyStopping(Monitor.VALIDATION_LOSS, 3), new KeepBest(Monitor.VALIDATION_ACCURACY))
  *         .fit(train, 10, 64);
- * Evaluation score = model.evaluate(test.images(), test.labels());
+ * Evaluation score = model.evaluate(testImages, testLabels);   // Sequential.evaluate: the one evaluation
  * }</pre>
  *
  * <p>Progress goes to {@code System.out} (a redrawn bar on a terminal, one line per epoch otherwise) unless
