@@ -1,5 +1,6 @@
 package dev.weft.data;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -8,10 +9,10 @@ import java.nio.file.Path;
  * pixel outside 0-255, or a checksum that does not match. The message names the file, the record (image index, data
  * row and line, or byte offset) and what was expected; {@link #file()} and {@link #record()} give them separately.
  *
- * <p>Unchecked, so that {@code FashionMnist.load()} can be called from a {@code main} without ceremony; nothing in
- * this package ever skips a bad record silently.
+ * <p>A checked {@link IOException}, as every problem in a file or the file system is in Weft (see the README's
+ * "Errors" section); nothing in this package ever skips a bad record silently.
  */
-public class DatasetFormatException extends RuntimeException {
+public class DatasetFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

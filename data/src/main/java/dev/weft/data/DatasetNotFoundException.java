@@ -1,13 +1,15 @@
 package dev.weft.data;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Fashion-MNIST was not found in any of the places searched (and could not be downloaded). The message lists every
- * place with the reason it was rejected, and the ways to fix it.
+ * place with the reason it was rejected, and the ways to fix it. A checked {@link IOException}, as every problem in
+ * a file or the file system is in Weft.
  */
-public class DatasetNotFoundException extends RuntimeException {
+public class DatasetNotFoundException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<Path> searched;

@@ -1,6 +1,8 @@
 package dev.weft.data;
 
 import dev.weft.core.Parallel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -71,13 +73,20 @@ public final class FashionMnist {
      *
      * @throws DatasetNotFoundException listing the places searched and the fixes
      * @throws DatasetFormatException   if a file found is damaged
+     * @throws IOException              if a file cannot be read
      */
-    public static FashionMnist load() {
+    public static FashionMnist load() throws IOException {
         return FashionMnistLoader.fromSystem().load();
     }
 
-    /** Loads from {@code directory} (IDX files or the two Kaggle CSV files); no other place is tried. */
-    public static FashionMnist load(Path directory) {
+    /**
+     * Loads from {@code directory} (IDX files or the two Kaggle CSV files); no other place is tried.
+     *
+     * @throws DatasetNotFoundException if the directory does not hold the files
+     * @throws DatasetFormatException   if a file is damaged
+     * @throws IOException              if a file cannot be read
+     */
+    public static FashionMnist load(Path directory) throws IOException {
         return FashionMnistLoader.fromSystem().load(directory);
     }
 
@@ -104,6 +113,11 @@ public final class FashionMnist {
     @Override
     public String toString() {
         return "FashionMnist[" + train + ", " + test + " from " + directory + "]";
+    }
+
+    /** Whether {@code directory} holds the data: the four IDX files (gzipped or not) or the two Kaggle CSV files. */
+    public static boolean isIn(Path directory) {
+        return whatIsMissing(directory) == null;
     }
 
     // ---- reading a directory -------------------------------------------------------------------------------
@@ -142,7 +156,7 @@ public final class FashionMnist {
     }
 
     /** Reads a directory that {@link #whatIsMissing} accepted; IDX files are preferred over CSV. */
-    static FashionMnist read(Path directory, boolean verifyChecksums) {
+    static FashionMnist read(Path directory, boolean verifyChecksums) throws IOException {
         String missing = whatIsMissing(directory);
         if (missing != null) {
             throw new DatasetNotFoundException(List.of(directory), directory + ": " + missing, null);
@@ -151,12 +165,20 @@ public final class FashionMnist {
                 && idxFile(directory, IDX_FILES.get(2)) != null && idxFile(directory, IDX_FILES.get(3)) != null) {
             // Training and test files are independent: inflate them on two threads (each inflate is sequential).
             ImageSet[] sets = new ImageSet[2];
-            Parallel.forRange(2, 1, (from, to) -> {
-                for (int k = from; k < to; k++) {
-                    sets[k] = readIdx(k == 0 ? "train" : "test", directory, IDX_FILES.get(2 * k),
-                            IDX_FILES.get(2 * k + 1), verifyChecksums);
-                }
-            });
+            try {
+                Parallel.forRange(2, 1, (from, to) -> {
+                    for (int k = from; k < to; k++) {
+                        try {
+                            sets[k] = readIdx(k == 0 ? "train" : "test", directory, IDX_FILES.get(2 * k),
+                                    IDX_FILES.get(2 * k + 1), verifyChecksums);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);   // carried out of the worker, unwrapped below
+                        }
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
             return new FashionMnist(sets[0], sets[1], directory);
         }
         ImageSet train = FashionMnistCsv.read(directory.resolve(FashionMnistCsv.TRAIN_FILE), "train");
@@ -170,7 +192,7 @@ public final class FashionMnist {
     }
 
     private static ImageSet readIdx(String name, Path directory, String imagesName, String labelsName,
-                                    boolean verify) {
+                                    boolean verify) throws IOException {
         Path images = idxFile(directory, imagesName);
         Path labels = idxFile(directory, labelsName);
         MessageDigest imagesDigest = verify ? sha256() : null;
@@ -183,7 +205,7 @@ public final class FashionMnist {
         return set;
     }
 
-    static void checkDigest(Path file, String baseName, MessageDigest digest) {
+    static void checkDigest(Path file, String baseName, MessageDigest digest) throws DatasetFormatException {
         String actual = HexFormat.of().formatHex(digest.digest());
         String expected = SHA256.get(baseName);
         if (!actual.equals(expected)) {

@@ -55,7 +55,7 @@ public final class FashionMnistCsv {
     }
 
     /** Reads a Kaggle-layout CSV of 28x28 images; the set is named after the file. */
-    public static ImageSet read(Path file) {
+    public static ImageSet read(Path file) throws IOException {
         String name = file.getFileName().toString();
         name = name.equals(TRAIN_FILE) ? "train" : name.equals(TEST_FILE) ? "test" : name.replaceFirst("\\.csv$", "");
         return read(file, name);
@@ -66,23 +66,29 @@ public final class FashionMnistCsv {
      * into one piece per thread of {@link Parallel} and the pieces parsed at once, each by its own commons-csv
      * parser; errors still name the global data row and line, and the first error in file order wins.
      */
-    public static ImageSet read(Path file, String name) {
+    public static ImageSet read(Path file, String name) throws IOException {
         long size;
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("file not found: " + file, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new NoSuchFileException(file.toString(), null, "file not found");
         }
         int pieces = size < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         long[] starts = pieceStarts(file, size, pieces);
         Piece[] results = new Piece[pieces];
-        Parallel.forRange(pieces, 1, (from, to) -> {
-            for (int k = from; k < to; k++) {
-                results[k] = parsePiece(file, starts[k], starts[k + 1], k == 0);
-            }
-        });
+        try {
+            Parallel.forRange(pieces, 1, (from, to) -> {
+                for (int k = from; k < to; k++) {
+                    try {
+                        results[k] = parsePiece(file, starts[k], starts[k + 1], k == 0);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);   // carried out of the worker, unwrapped below
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
         int count = 0;
         long lines = 0;
         for (int k = 0; k < pieces; k++) {
@@ -155,7 +161,7 @@ public final class FashionMnistCsv {
     }
 
     /** Piece boundaries: {@code pieces + 1} offsets, each (but 0 and size) just after a line end. */
-    private static long[] pieceStarts(Path file, long size, int pieces) {
+    private static long[] pieceStarts(Path file, long size, int pieces) throws IOException {
         long[] starts = new long[pieces + 1];
         starts[pieces] = size;
         if (pieces == 1) {
@@ -184,12 +190,12 @@ public final class FashionMnistCsv {
                 starts[k] = start;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return starts;
     }
 
-    private static Piece parsePiece(Path file, long start, long end, boolean first) {
+    private static Piece parsePiece(Path file, long start, long end, boolean first) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get();
         int capacity = (int) Math.min(Integer.MAX_VALUE / PIXELS - 1, (end - start) / (2 * COLUMNS - 1) + 1);
         byte[] pixels = new byte[capacity * PIXELS];
@@ -263,7 +269,7 @@ public final class FashionMnistCsv {
             return new Piece(pixels, labels, count, lines, -1, new Problem(Problem.LINE, 0, lines + 1,
                     "malformed CSV: " + e.getCause().getMessage(), e));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return new Piece(pixels, labels, count, lines, emptyLine, null);
     }
@@ -348,13 +354,13 @@ public final class FashionMnistCsv {
      * (temporary file, then rename). Integers need no quoting, so rows are formatted directly rather than through
      * a {@code CSVPrinter}; the result reads back with {@link #read}.
      */
-    public static void write(ImageSet set, Path file) {
+    public static void write(ImageSet set, Path file) throws IOException {
         if (set.rows() != ROWS || set.cols() != COLS) {
             throw new IllegalArgumentException("the Kaggle layout holds 28x28 images, not " + set.rows() + "x"
                     + set.cols());
         }
         byte[] pixels = set.rawPixels();
-        AtomicFiles.write(file, out -> {
+        IdxFiles.writeAtomically(file, out -> {
             StringBuilder header = new StringBuilder("label");
             for (int p = 1; p <= PIXELS; p++) {
                 header.append(",pixel").append(p);
@@ -386,7 +392,7 @@ public final class FashionMnistCsv {
      *
      * @return the two files written, training first
      */
-    public static java.util.List<Path> convert(FashionMnist data, Path directory) {
+    public static java.util.List<Path> convert(FashionMnist data, Path directory) throws IOException {
         Path train = directory.resolve(TRAIN_FILE);
         Path test = directory.resolve(TEST_FILE);
         write(data.train(), train);

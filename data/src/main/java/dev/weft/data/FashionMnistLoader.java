@@ -2,7 +2,7 @@ package dev.weft.data;
 
 import dev.weft.core.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -143,12 +143,12 @@ public final class FashionMnistLoader {
     }
 
     /** Loads from the first place that has the data (downloading if allowed and necessary). */
-    public FashionMnist load() {
+    public FashionMnist load() throws IOException {
         return FashionMnist.read(locate(), checksums);
     }
 
     /** Loads from {@code directory} only (IDX files or the two Kaggle CSV files). */
-    public FashionMnist load(Path directory) {
+    public FashionMnist load(Path directory) throws IOException {
         Path resolved = workingDirectory.resolve(directory);
         String missing = FashionMnist.whatIsMissing(resolved);
         if (missing != null) {
@@ -164,7 +164,7 @@ public final class FashionMnistLoader {
      *
      * @throws DatasetNotFoundException listing every place searched, why it was rejected, and the fixes
      */
-    public Path locate() {
+    public Path locate() throws DatasetNotFoundException {
         List<Path> searched = new ArrayList<>();
         StringBuilder report = new StringBuilder();
         for (Map.Entry<Path, String> candidate : candidates().entrySet()) {
@@ -181,11 +181,11 @@ public final class FashionMnistLoader {
                         + " does not hold Fashion-MNIST: " + missing + ".\nFix " + ENV_DIR + " or unset it.", null);
             }
         }
-        RuntimeException downloadFailure = null;
+        IOException downloadFailure = null;
         if (download) {
             try {
                 return download();
-            } catch (RuntimeException e) {
+            } catch (IOException e) {
                 downloadFailure = e;
                 report.append("  download from ").append(baseUrl).append(" into ").append(cacheDirectory())
                         .append(" failed: ").append(e.getMessage()).append('\n');
@@ -203,7 +203,7 @@ public final class FashionMnistLoader {
                 + ")\n"
                 + "  - point to a directory with the four IDX files or the two Kaggle CSVs: --data DIR, or "
                 + ENV_DIR + "=DIR, or FashionMnist.load(Path)\n"
-                + "  - allow the download into " + cacheDirectory() + ": --download, or " + ENV_DOWNLOAD
+                + "  - allow the download into " + cacheDirectory() + ": " + ENV_DOWNLOAD
                 + "=true, or FashionMnistLoader.withDownload(true)";
     }
 
@@ -213,9 +213,9 @@ public final class FashionMnistLoader {
      * renamed into place. On any failure every temporary file is deleted, and so are directories this call created.
      *
      * @throws DatasetFormatException if a downloaded file is corrupt or is not the official file
-     * @throws UncheckedIOException   if the server cannot be reached, answers other than 200, or the transfer breaks
+     * @throws IOException            if the server cannot be reached, answers other than 200, or the transfer breaks
      */
-    public Path download() {
+    public Path download() throws IOException {
         Path target = cacheDirectory();
         Path created = firstMissing(target);
         Map<String, Path> temporary = new LinkedHashMap<>();
@@ -244,11 +244,16 @@ public final class FashionMnistLoader {
             }
             success = true;
             return target;
+        } catch (DatasetFormatException e) {
+            throw e;
         } catch (IOException e) {
-            throw new UncheckedIOException("download from " + baseUrl + " failed: " + e.getMessage(), e);
+            throw new IOException("download from " + baseUrl + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException("download from " + baseUrl + " interrupted", new IOException(e));
+            InterruptedIOException interrupted = new InterruptedIOException("download from " + baseUrl
+                    + " interrupted");
+            interrupted.initCause(e);
+            throw interrupted;
         } finally {
             if (!success) {
                 temporary.values().forEach(AtomicFiles::deleteQuietly);
@@ -260,7 +265,7 @@ public final class FashionMnistLoader {
     }
 
     /** Reads the four temporary files in full, as {@link FashionMnist#read} would read the final ones. */
-    private void verify(Map<String, Path> temporary) {
+    private void verify(Map<String, Path> temporary) throws IOException {
         List<Path> files = new ArrayList<>(temporary.values());
         List<String> names = FashionMnist.IDX_FILES;
         for (int pair = 0; pair < 2; pair++) {

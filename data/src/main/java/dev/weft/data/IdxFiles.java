@@ -50,12 +50,12 @@ public final class IdxFiles {
      * Reads an image file and its label file into one set, checking that the counts agree and every label is in
      * {@code [0, numClasses)}.
      */
-    public static ImageSet read(String name, Path imagesFile, Path labelsFile, int numClasses) {
+    public static ImageSet read(String name, Path imagesFile, Path labelsFile, int numClasses) throws IOException {
         return read(name, imagesFile, labelsFile, numClasses, 0, 0, null, null);
     }
 
     static ImageSet read(String name, Path imagesFile, Path labelsFile, int numClasses, int rows, int cols,
-                         MessageDigest imagesDigest, MessageDigest labelsDigest) {
+                         MessageDigest imagesDigest, MessageDigest labelsDigest) throws IOException {
         Images images = readImages(imagesFile, rows, cols, imagesDigest);
         int[] labels = readLabels(labelsFile, numClasses, labelsDigest);
         if (labels.length != images.count()) {
@@ -70,7 +70,8 @@ public final class IdxFiles {
      * Reads an image file. {@code expectedRows}/{@code expectedCols} of 0 accept any size. {@code digest}, if not
      * null, is updated with the decompressed bytes.
      */
-    static Images readImages(Path file, int expectedRows, int expectedCols, MessageDigest digest) {
+    static Images readImages(Path file, int expectedRows, int expectedCols, MessageDigest digest)
+            throws IOException {
         try (Source source = Source.open(file)) {
             byte[] header = source.header(16, "IDX image header (magic, count, rows, cols)", IMAGES_MAGIC,
                     "IDX images");
@@ -99,7 +100,7 @@ public final class IdxFiles {
     }
 
     /** Reads a label file, checking every label against {@code [0, numClasses)}. */
-    static int[] readLabels(Path file, int numClasses, MessageDigest digest) {
+    static int[] readLabels(Path file, int numClasses, MessageDigest digest) throws IOException {
         try (Source source = Source.open(file)) {
             byte[] header = source.header(8, "IDX label header (magic, count)", LABELS_MAGIC, "IDX labels");
             int count = intAt(header, 4);
@@ -141,8 +142,8 @@ public final class IdxFiles {
      * Writes {@code set} as an image file and a label file (gzip-compressed if the name ends in {@code .gz}),
      * each atomically.
      */
-    public static void write(ImageSet set, Path imagesFile, Path labelsFile) {
-        AtomicFiles.write(imagesFile, out -> {
+    public static void write(ImageSet set, Path imagesFile, Path labelsFile) throws IOException {
+        writeAtomically(imagesFile, out -> {
             try (OutputStream o = maybeGzip(imagesFile, out); DataOutputStream data = new DataOutputStream(o)) {
                 data.writeInt(IMAGES_MAGIC);
                 data.writeInt(set.size());
@@ -151,7 +152,7 @@ public final class IdxFiles {
                 data.write(set.rawPixels());
             }
         });
-        AtomicFiles.write(labelsFile, out -> {
+        writeAtomically(labelsFile, out -> {
             try (OutputStream o = maybeGzip(labelsFile, out); DataOutputStream data = new DataOutputStream(o)) {
                 data.writeInt(LABELS_MAGIC);
                 data.writeInt(set.size());
@@ -160,6 +161,15 @@ public final class IdxFiles {
                 }
             }
         });
+    }
+
+    /** {@link AtomicFiles#write}, failing with a checked {@link IOException} that names the file. */
+    static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
+        try {
+            AtomicFiles.write(file, content);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
     }
 
     private static OutputStream maybeGzip(Path file, OutputStream out) throws IOException {
@@ -181,7 +191,7 @@ public final class IdxFiles {
             this.gzip = gzip;
         }
 
-        static Source open(Path file) {
+        static Source open(Path file) throws IOException {
             InputStream raw = null;
             try {
                 raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -192,19 +202,19 @@ public final class IdxFiles {
                 return new Source(file, in, gzip);
             } catch (NoSuchFileException e) {
                 closeQuietly(raw);
-                throw new UncheckedIOException("file not found: " + file, e);
+                throw new NoSuchFileException(file.toString(), null, "file not found");
             } catch (EOFException | ZipException e) {
                 closeQuietly(raw);
                 throw new DatasetFormatException(file, "gzip header", "corrupt or truncated gzip header ("
                         + e.getMessage() + "), expected a gzip member", e);
             } catch (IOException e) {
                 closeQuietly(raw);
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
             }
         }
 
         /** Reads the header, checking the magic number as soon as its four bytes are there. */
-        byte[] header(int size, String what, int expectedMagic, String kind) {
+        byte[] header(int size, String what, int expectedMagic, String kind) throws IOException {
             byte[] header = new byte[size];
             int n = fill(header, 0, size, "header");
             if (n >= 4 && intAt(header, 0) != expectedMagic) {
@@ -219,7 +229,8 @@ public final class IdxFiles {
             return header;
         }
 
-        void readRecords(byte[] target, int recordSize, String recordName, MessageDigest digest) {
+        void readRecords(byte[] target, int recordSize, String recordName, MessageDigest digest)
+                throws IOException {
             this.recordSize = recordSize;
             int n = fill(target, 0, target.length, null);
             if (n < target.length) {
@@ -234,7 +245,7 @@ public final class IdxFiles {
             }
         }
 
-        void expectEnd(int records, String recordName) {
+        void expectEnd(int records, String recordName) throws IOException {
             int next;
             try {
                 next = in.read();
@@ -248,7 +259,7 @@ public final class IdxFiles {
         }
 
         /** Reads up to {@code length} bytes, returning fewer only at end of stream. */
-        private int fill(byte[] target, int offset, int length, String where) {
+        private int fill(byte[] target, int offset, int length, String where) throws IOException {
             int done = 0;
             try {
                 while (done < length) {
@@ -265,7 +276,7 @@ public final class IdxFiles {
             return done;
         }
 
-        private RuntimeException translate(IOException e, String where) {
+        private IOException translate(IOException e, String where) {
             String record = where != null ? where : recordAt(position);
             if (e instanceof EOFException) {
                 return new DatasetFormatException(file, record, "truncated gzip: the compressed data ends after "
@@ -276,7 +287,7 @@ public final class IdxFiles {
                 return new DatasetFormatException(file, record, "corrupt gzip data near decompressed byte "
                         + position + " (" + e.getMessage() + "); expected a valid gzip stream", e);
             }
-            return new UncheckedIOException("cannot read " + file + " at byte " + position + ": " + e.getMessage(), e);
+            return new IOException("cannot read " + file + " at byte " + position + ": " + e.getMessage(), e);
         }
 
         private String recordAt(long byteOffset) {

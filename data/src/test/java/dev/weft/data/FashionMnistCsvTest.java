@@ -23,7 +23,7 @@ class FashionMnistCsvTest {
     }
 
     @Test
-    void idxToCsvAndBackGivesTheSameTensors() {
+    void idxToCsvAndBackGivesTheSameTensors() throws IOException {
         ImageSet original = Fixtures.images("train", 30, 11);
         IdxFiles.write(original, dir.resolve("images.gz"), dir.resolve("labels.gz"));
         ImageSet fromIdx = IdxFiles.read("train", dir.resolve("images.gz"), dir.resolve("labels.gz"), 10);
@@ -199,7 +199,7 @@ class FashionMnistCsvTest {
     }
 
     @Test
-    void aFileLargeEnoughToBeReadInParallelPiecesReadsBackInOrder() {
+    void aFileLargeEnoughToBeReadInParallelPiecesReadsBackInOrder() throws IOException {
         ImageSet original = Fixtures.images("train", 3000, 21);
         FashionMnistCsv.write(original, dir.resolve("big.csv"));
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,21 +40,21 @@ class FashionMnistLoaderTest {
         system = tmp.resolve("usr-share-datasets-fashion-mnist");
     }
 
-    private FashionMnistLoader loader(Map<String, String> env) {
+    private FashionMnistLoader loader(Map<String, String> env) throws IOException {
         return FashionMnistLoader.of(env, home, cwd).withSystemDirectory(system).withChecksums(false);
     }
 
     @Nested
     class Discovery {
         @Test
-        void searchesEnvironmentThenWorkingDirectoryThenCacheThenSystem() {
+        void searchesEnvironmentThenWorkingDirectoryThenCacheThenSystem() throws IOException {
             assertThat(loader(Map.of("FASHION_MNIST_DIR", "/x")).candidates().keySet()).containsExactly(
                     Path.of("/x"), cwd.resolve("data/fashion-mnist"), home.resolve(".cache/weft/fashion-mnist"),
                     system);
         }
 
         @Test
-        void usesTheSystemDirectoryWhenNothingElseHasTheData() {
+        void usesTheSystemDirectoryWhenNothingElseHasTheData() throws IOException {
             Fixtures.writeIdxDirectory(system, 20, 10);
 
             FashionMnist data = loader(Map.of()).load();
@@ -66,7 +65,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void prefersTheUserCacheToTheSystemDirectory() {
+        void prefersTheUserCacheToTheSystemDirectory() throws IOException {
             Fixtures.writeIdxDirectory(system, 20, 10);
             Fixtures.writeIdxDirectory(home.resolve(".cache/weft/fashion-mnist"), 30, 10);
 
@@ -74,7 +73,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void prefersTheWorkingDirectoryToTheCache() {
+        void prefersTheWorkingDirectoryToTheCache() throws IOException {
             Fixtures.writeIdxDirectory(home.resolve(".cache/weft/fashion-mnist"), 30, 10);
             Fixtures.writeIdxDirectory(cwd.resolve("data/fashion-mnist"), 40, 10);
 
@@ -82,7 +81,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void prefersTheEnvironmentVariableToEverythingElse() {
+        void prefersTheEnvironmentVariableToEverythingElse() throws IOException {
             Fixtures.writeIdxDirectory(cwd.resolve("data/fashion-mnist"), 40, 10);
             Fixtures.writeIdxDirectory(tmp.resolve("mine"), 50, 10);
 
@@ -91,7 +90,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void failsWhenTheEnvironmentVariablePointsToADirectoryWithoutTheData() {
+        void failsWhenTheEnvironmentVariablePointsToADirectoryWithoutTheData() throws IOException {
             Fixtures.writeIdxDirectory(system, 20, 10);
 
             assertThatThrownBy(() -> loader(Map.of("FASHION_MNIST_DIR", tmp.resolve("empty").toString())).load())
@@ -100,7 +99,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void readsTheTwoKaggleCsvFilesFromAnExplicitDirectory() {
+        void readsTheTwoKaggleCsvFilesFromAnExplicitDirectory() throws IOException {
             Path dir = tmp.resolve("kaggle");
             FashionMnistCsv.write(Fixtures.images("train", 12, 1), dir.resolve("fashion-mnist_train.csv"));
             FashionMnistCsv.write(Fixtures.images("test", 4, 2), dir.resolve("fashion-mnist_test.csv"));
@@ -114,7 +113,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void convertingIdxToTheKaggleCsvFilesGivesTheSameTensors() {
+        void convertingIdxToTheKaggleCsvFilesGivesTheSameTensors() throws IOException {
             Fixtures.writeIdxDirectory(tmp.resolve("idx"), 20, 10);
             FashionMnist fromIdx = loader(Map.of()).load(tmp.resolve("idx"));
 
@@ -129,7 +128,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void readsUncompressedIdxFiles() {
+        void readsUncompressedIdxFiles() throws IOException {
             Path dir = tmp.resolve("plain");
             IdxFiles.write(Fixtures.images("train", 5, 1), dir.resolve("train-images-idx3-ubyte"),
                     dir.resolve("train-labels-idx1-ubyte"));
@@ -140,7 +139,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void anExplicitDirectoryWithoutTheDataIsAnErrorEvenIfOtherPlacesHaveIt() {
+        void anExplicitDirectoryWithoutTheDataIsAnErrorEvenIfOtherPlacesHaveIt() throws IOException {
             Fixtures.writeIdxDirectory(system, 20, 10);
 
             assertThatThrownBy(() -> loader(Map.of()).load(tmp.resolve("nothing")))
@@ -168,7 +167,7 @@ class FashionMnistLoaderTest {
         }
 
         @Test
-        void checksumsRejectFilesThatAreNotTheOfficialOnesNamingTheFile() {
+        void checksumsRejectFilesThatAreNotTheOfficialOnesNamingTheFile() throws IOException {
             Fixtures.writeIdxDirectory(system, 20, 10);
 
             assertThatThrownBy(() -> loader(Map.of()).withChecksums(true).load())
@@ -246,7 +245,7 @@ class FashionMnistLoaderTest {
             return path.substring(path.lastIndexOf('/') + 1);
         }
 
-        private FashionMnistLoader downloading(String context) {
+        private FashionMnistLoader downloading(String context) throws IOException {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + context + "/");
             return loader(Map.of()).withDownload(true).withBaseUrl(base).withTimeout(Duration.ofSeconds(20));
         }
@@ -297,7 +296,7 @@ class FashionMnistLoaderTest {
         @Test
         void anInterruptedDownloadLeavesNothingBehind() {
             assertThatThrownBy(() -> downloading("cut").download())
-                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("train-labels-idx1-ubyte.gz");
+                    .isInstanceOf(IOException.class).hasMessageContaining("train-labels-idx1-ubyte.gz");
             assertThat(home.resolve(".cache")).doesNotExist();
         }
 
@@ -306,7 +305,7 @@ class FashionMnistLoaderTest {
             files.remove("t10k-labels-idx1-ubyte.gz");
 
             assertThatThrownBy(() -> downloading("good").download())
-                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining("HTTP 404");
+                    .isInstanceOf(IOException.class).hasMessageContaining("HTTP 404");
             assertThat(home.resolve(".cache")).doesNotExist();
         }
 

@@ -77,7 +77,7 @@ final class Fixtures {
     }
 
     /** Writes the four official-named gzip IDX files of a small train/test pair into {@code directory}. */
-    static void writeIdxDirectory(Path directory, int trainCount, int testCount) {
+    static void writeIdxDirectory(Path directory, int trainCount, int testCount) throws IOException {
         IdxFiles.write(images("train", trainCount, 1), directory.resolve("train-images-idx3-ubyte.gz"),
                 directory.resolve("train-labels-idx1-ubyte.gz"));
         IdxFiles.write(images("test", testCount, 2), directory.resolve("t10k-images-idx3-ubyte.gz"),

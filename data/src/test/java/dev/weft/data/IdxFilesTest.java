@@ -27,12 +27,12 @@ class IdxFilesTest {
         }
     }
 
-    private ImageSet read(Path images, Path labels) {
+    private ImageSet read(Path images, Path labels) throws IOException {
         return IdxFiles.read("t", images, labels, 10, 28, 28, null, null);
     }
 
     @Test
-    void readsGzipAndPlainFilesAlike() {
+    void readsGzipAndPlainFilesAlike() throws IOException {
         Path gzImages = write(dir.resolve("i.gz"), gzip(idxImages(2051, 3, 28, 28, threeImages)));
         Path gzLabels = write(dir.resolve("l.gz"), gzip(idxLabels(2049, 3, threeLabels)));
         Path images = write(dir.resolve("i"), idxImages(2051, 3, 28, 28, threeImages));
@@ -50,7 +50,7 @@ class IdxFilesTest {
     }
 
     @Test
-    void writeThenReadGivesTheSameImagesAndLabels() {
+    void writeThenReadGivesTheSameImagesAndLabels() throws IOException {
         ImageSet original = Fixtures.images("x", 25, 7);
         IdxFiles.write(original, dir.resolve("images.gz"), dir.resolve("labels"));
 

@@ -1,23 +1,19 @@
 package dev.weft.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.weft.core.Tensor;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real files from the package dataset-fashion-mnist (installed here and in CI). Loaded once. */
+/** The real files, found as the study finds them (skipped without them: {@link TestData}). Loaded once. */
 class RealFashionMnistTest {
-    private static final Path DIR = FashionMnistLoader.SYSTEM_DIRECTORY;
     private static FashionMnist data;
 
     @BeforeAll
-    static void load() {
-        assumeTrue(Files.isDirectory(DIR), "needs " + DIR + " (apt-get install dataset-fashion-mnist)");
-        data = FashionMnist.load(DIR);
+    static void load() throws IOException {
+        data = FashionMnist.load(TestData.fashionMnist());
     }
 
     @Test

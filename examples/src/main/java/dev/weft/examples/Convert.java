@@ -2,7 +2,9 @@ package dev.weft.examples;
 
 import dev.weft.data.FashionMnist;
 import dev.weft.data.FashionMnistCsv;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +50,12 @@ final class Convert {
         DataOption.check(data);
         long t0 = System.nanoTime();
         FashionMnist mnist = DataOption.load(data);
-        List<Path> written = FashionMnistCsv.convert(mnist, target);
+        List<Path> written;
+        try {
+            written = FashionMnistCsv.convert(mnist, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
         Path trainCsv = written.get(0);
         Path testCsv = written.get(1);
         out.printf(Locale.ROOT, "Wrote %,d training images to %s and %,d test images to %s in %.1f s.%n",

@@ -1,7 +1,11 @@
 package dev.weft.examples;
 
+import dev.weft.data.DatasetFormatException;
+import dev.weft.data.DatasetNotFoundException;
 import dev.weft.data.FashionMnist;
 import dev.weft.data.FashionMnistLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,8 +24,18 @@ final class DataOption {
         }
     }
 
-    /** Loads from {@code data}, or from the first place discovery finds when {@code data} is null. */
+    /**
+     * Loads from {@code data}, or from the first place discovery finds when {@code data} is null. Missing or
+     * damaged data is a problem the user can fix ({@link UsageException}); any other read failure is an
+     * input/output error.
+     */
     static FashionMnist load(Path data) {
-        return data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
+        try {
+            return data != null ? FashionMnist.load(data) : FashionMnistLoader.fromSystem().load();
+        } catch (DatasetNotFoundException | DatasetFormatException e) {
+            throw new UsageException(DataErrors.describe(e), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 }

@@ -33,7 +33,7 @@ final class EnvironmentSection {
         rows.add(List.of("Maximum heap", fmt(Runtime.getRuntime().maxMemory() / (1024 * 1024)) + " MB"));
         rows.add(List.of("Peak heap used (sum of the heap pools' peaks, an upper bound)",
                 fmt(peakHeapBytes() / (1024 * 1024)) + " MB"));
-        rows.add(List.of("Seed", Long.toString(options.seed())));
+        rows.add(List.of("Random seed", Long.toString(options.seed())));
         rows.add(List.of("Command options", optionsText(options)));
         report.table(List.of("Item", "Value"), rows);
         List<List<String>> timings = new ArrayList<>();

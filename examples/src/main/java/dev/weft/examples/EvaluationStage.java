@@ -109,14 +109,14 @@ final class EvaluationStage {
         for (ModelRun run : runs) {
             double delta = run.scores().accuracy() - REFERENCE[0];
             reading.append(String.format(Locale.ROOT, ", %s reaches %s accuracy (%s%.2f points against the "
-                    + "reference's 91.03%%)", run.name(), percent2(run.scores().accuracy()), delta >= 0 ? "+" : "",
-                    100 * delta));
+                    + "reference study's 91.03%%)", run.name(), percent2(run.scores().accuracy()),
+                    delta >= 0 ? "+" : "", 100 * delta));
         }
         report.paragraph(reading + ". Precision, recall and F1 are support-weighted averages over the ten classes, "
                 + "as scikit-learn's classification_report prints them; the macro averages weight every class "
                 + "equally (identical here up to rounding, since the test classes are balanced)."
                 + (comparable ? "" : " This run used --limit or --epochs, so its figures are not comparable with "
-                        + "the reference's."));
+                        + "the reference study's."));
     }
 
     private void confusion(ModelRun run) {

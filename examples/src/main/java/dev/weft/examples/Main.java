@@ -47,6 +47,7 @@ public final class Main {
             switch (command) {
                 case "study" -> {
                     StudyOptions options = StudyOptions.parse(rest);
+                    options.notes().forEach(err::println);
                     if (options.help()) {
                         out.print(StudyOptions.HELP);
                         return OK;
@@ -79,12 +80,6 @@ public final class Main {
                     + "run it through the ./weft launcher, or give java -Xmx2g or more."));
             return FAILED;
         } catch (RuntimeException e) {
-            String what = DataErrors.describe(e);
-            if (what != null) {
-                err.println(paragraph("weft: " + what));
-                debug(e, err);
-                return USAGE;
-            }
             err.println(paragraph("weft: the run failed: " + e + ". Run again with -Dweft.debug=true (or "
                     + "WEFT_DEBUG=1 with the launcher) to see where."));
             debug(e, err);

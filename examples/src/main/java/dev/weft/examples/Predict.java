@@ -31,7 +31,7 @@ final class Predict {
               the three most likely classes with their probabilities.
 
             Options:
-              --model FILE   the model (default: report/weft.weft, else report/seed.weft)
+              --model FILE   the model (default: report/weft.weft, else report/reference.weft)
               --help         this text
             """;
 
@@ -65,7 +65,7 @@ final class Predict {
         }
         if (modelFile == null) {
             modelFile = Files.exists(Path.of("report", "weft.weft")) ? Path.of("report", "weft.weft")
-                    : Path.of("report", "seed.weft");
+                    : Path.of("report", "reference.weft");
         }
         Sequential model = load(modelFile);
         List<String> names = FashionMnist.CLASS_NAMES;
@@ -99,7 +99,7 @@ final class Predict {
             return Sequential.load(file);
         } catch (NoSuchFileException e) {
             throw new UsageException("No model file " + file + ". Run the study first (./weft) or give "
-                    + "--model FILE with a model it saved (seed.weft, weft.weft).", e);
+                    + "--model FILE with a model it saved (reference.weft, weft.weft).", e);
         } catch (ModelFormatException e) {
             throw new UsageException("Cannot load the model: " + e.getMessage(), e);
         } catch (IOException e) {

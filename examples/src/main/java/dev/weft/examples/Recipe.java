@@ -14,45 +14,39 @@ import dev.weft.optim.Trainer;
  * How each of the study's two models is built and trained.
  *
  * <ul>
- *   <li>{@code seed} — the reference study's network and recipe, reproduced faithfully: Keras's Glorot-uniform
- *       initial weights, Adam with Keras' defaults (learning rate 1e-3), batch 64, 10 epochs, no augmentation.</li>
+ *   <li>{@code reference} — {@link Models#referenceCnn}: the reference study's network and recipe, reproduced
+ *       faithfully: Keras's Glorot-uniform initial weights, Adam with Keras' defaults (learning rate 1e-3),
+ *       batch 64, 10 epochs, no augmentation.</li>
  *   <li>{@code weft} — {@link Models#weftCnn}: batch-normalised VGG-style blocks, AdamW (decoupled weight decay)
  *       with a one-epoch linear warm-up and cosine decay, batch 64, and light augmentation: random shifts of up
- *       to one pixel. The recipe was chosen on the held-out validation split, one run each at 8 epochs, and the
- *       lighter the regularisation the better it did within that budget: dropout 0.5 and 2-pixel shifts at
- *       batch 128 gave 92.33% validation accuracy, dropout 0.3 and 1-pixel shifts 93.42% (without shifts
- *       92.77%), the same at batch 64 93.98% (93.87% with a peak learning rate of 3e-3, 93.87% at batch 32).
- *       7 epochs (93.73%) rather than 8 keep the default study within ten minutes when the VM runs slowly. No
- *       horizontal flips: Fashion-MNIST's shoes all point left, so a flipped shoe is an image the test set never
- *       shows (with flips, at 12 epochs, validation 92.82% against 92.98%). Variants tried later at 7 epochs
- *       (weight averaging, test-time shifts, label smoothing, less dropout, weight decay 0.05 or 0.2) moved
- *       validation accuracy by -0.11 to +0.27 points, within what one run to the next varies, and none kept
- *       (docs/study.md).</li>
+ *       to one pixel. The recipe was chosen on the held-out validation split, never on the test set (docs/study.md
+ *       lists what was tried). No horizontal flips: Fashion-MNIST's shoes all point left, so a flipped shoe is an
+ *       image the test set never shows.</li>
  * </ul>
  *
- * @param name         {@code "seed"} or {@code "weft"}
+ * @param name         {@code "reference"} or {@code "weft"}
  * @param description  one sentence for the report
  * @param epochs       epochs to train
  * @param batch        mini-batch size
  */
 record Recipe(String name, String description, int epochs, int batch) {
 
-    /** Epochs of the {@code seed} model when {@code --epochs} is not given: the reference study's. */
-    static final int SEED_EPOCHS = 10;
+    /** Epochs of the {@code reference} model when {@code --epochs} is not given: the reference study's. */
+    static final int REFERENCE_EPOCHS = 10;
     /**
-     * Epochs of the {@code weft} model when {@code --epochs} is not given: as many as fit, with the seed model's
-     * ten, in the default study's ten-minute budget on two cores (docs/study.md). More epochs give more accuracy
-     * (test 92.97% at 7, 93.37% at 10, 93.49% at 12, 93.69% at 14) but not within that budget.
+     * Epochs of the {@code weft} model when {@code --epochs} is not given: as many as fit, with the
+     * reference model's ten, in the default study's ten-minute budget on two cores (docs/study.md). More epochs
+     * give more accuracy (test 92.97% at 7, 93.37% at 10, 93.49% at 12, 93.69% at 14) but not within that budget.
      */
     static final int WEFT_EPOCHS = 7;
 
     /** The recipe of model {@code name}, with {@code epochs} (0 for the model's default). */
     static Recipe of(String name, int epochs) {
         return switch (name) {
-            case "seed" -> new Recipe("seed", "The reference study's CNN (Conv 32-64-128, Dense 128, Dropout 0.5), "
-                    + "started and trained as the study did: Glorot-uniform weights, Adam 1e-3, batch 64, "
-                    + "no augmentation.",
-                    epochs > 0 ? epochs : SEED_EPOCHS, 64);
+            case "reference" -> new Recipe("reference", "The reference study's CNN (Conv 32-64-128, Dense 128, "
+                    + "Dropout 0.5), started and trained as the study did: Glorot-uniform weights, Adam 1e-3, "
+                    + "batch 64, no augmentation.",
+                    epochs > 0 ? epochs : REFERENCE_EPOCHS, 64);
             case "weft" -> new Recipe("weft", "Weft's CNN (two blocks of two batch-normalised 3x3 convolutions, "
                     + "Dense 256 with BatchNorm and Dropout 0.3), trained with AdamW (weight decay 5e-4) and a "
                     + "warm-up + cosine schedule peaking at 2e-3, batch 64, random shifts of up to 1 pixel.",
@@ -63,12 +57,12 @@ record Recipe(String name, String description, int epochs, int batch) {
 
     /** A freshly initialised model. */
     Sequential build(long seed) {
-        return name.equals("seed") ? Models.seedCnn(seed) : Models.weftCnn(seed);
+        return name.equals("reference") ? Models.referenceCnn(seed) : Models.weftCnn(seed);
     }
 
     /** The optimizer for {@code trainingSize} training samples. */
     Optimizer optimizer(int trainingSize) {
-        if (name.equals("seed")) {
+        if (name.equals("reference")) {
             return new Adam(Adam.DEFAULT_LEARNING_RATE);
         }
         long steps = (long) Trainer.stepsPerEpoch(trainingSize, batch) * epochs;
@@ -78,6 +72,6 @@ record Recipe(String name, String description, int epochs, int batch) {
 
     /** The augmentation applied to training batches, or null. */
     BatchTransform augmentation() {
-        return name.equals("seed") ? null : Augmentation.translation(1);
+        return name.equals("reference") ? null : Augmentation.translation(1);
     }
 }

@@ -95,8 +95,8 @@ final class Study {
                 where.resolve("index.html"));
         for (ModelRun run : runs) {
             Scores s = run.scores();
-            out.printf(Locale.ROOT, "  %-5s test accuracy %s, precision %s, recall %s, F1 %s (reference: 91.03%%, "
-                            + "90.98%%, 91.03%%, 90.89%%)%n", run.name(), percent2(s.accuracy()),
+            out.printf(Locale.ROOT, "  %-9s test accuracy %s, precision %s, recall %s, F1 %s (reference study: "
+                            + "91.03%%, 90.98%%, 91.03%%, 90.89%%)%n", run.name(), percent2(s.accuracy()),
                     percent2(s.precisionWeighted()), percent2(s.recallWeighted()), percent2(s.f1Weighted()));
         }
     }

@@ -1,6 +1,7 @@
 package dev.weft.examples;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,11 +14,19 @@ import java.util.Locale;
  * @param limit    use only the first {@code limit} training images, or {@code 0} for all
  * @param seed     the seed of every random choice of the study
  * @param threads  worker threads, or {@code 0} for all cores
- * @param models   which models to train, in order ({@code seed}, {@code weft})
+ * @param models   which models to train, in order ({@code reference}, {@code weft})
  * @param help     whether {@code --help} was given
+ * @param notes    one-line notes for the user about the options given (e.g. a deprecated spelling)
  */
 public record StudyOptions(Path out, Path data, int epochs, int limit, long seed, int threads, List<String> models,
-                           boolean help) {
+                           boolean help, List<String> notes) {
+
+    /**
+     * The note printed when {@code --model seed} is given: the reference study's network was called "seed" until
+     * the word came to mean only the random seed. The alias is accepted for one release.
+     */
+    static final String SEED_ALIAS_NOTE = "note: --model seed is deprecated and will be removed in the next release;"
+            + " the reference study's network is now the 'reference' model (--model reference).";
 
     /** The smallest {@code --limit}: ten images per class in the validation split. */
     public static final int MIN_LIMIT = 1000;
@@ -33,11 +42,12 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
               --data DIR             folder with the four IDX files or the two Kaggle CSV files
                                      (default: discovered: $FASHION_MNIST_DIR, ./data/fashion-mnist,
                                      ~/.cache/weft/fashion-mnist, /usr/share/datasets/fashion-mnist)
-              --epochs N             epochs for each model (default: seed 10, weft 7)
+              --epochs N             epochs for each model (default: reference 10, weft 7)
               --limit N              use only the first N training images, for a quick look
-              --seed N               seed of every random choice (default: 42)
+              --seed N               random seed of every random choice (default: 42)
               --threads N            worker threads (default: all cores)
-              --model seed|weft|both which models to train (default: both)
+              --model M              which models to train: reference (the reference study's
+                                     network), weft or both (default: both)
               --help                 this text
 
             Other commands:
@@ -53,8 +63,9 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
         int limit = 0;
         long seed = 42;
         int threads = 0;
-        List<String> models = List.of("seed", "weft");
+        List<String> models = List.of("reference", "weft");
         boolean help = false;
+        List<String> notes = new ArrayList<>();
         Args args = new Args(arguments);
         while (args.hasNext()) {
             String name = args.nextName();
@@ -86,10 +97,14 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                 case "--model" -> {
                     String value = args.value(name).toLowerCase(Locale.ROOT);
                     models = switch (value) {
-                        case "seed" -> List.of("seed");
+                        case "reference" -> List.of("reference");
+                        case "seed" -> {
+                            notes.add(SEED_ALIAS_NOTE);
+                            yield List.of("reference");
+                        }
                         case "weft" -> List.of("weft");
-                        case "both" -> List.of("seed", "weft");
-                        default -> throw new UsageException("--model expects seed, weft or both, got '" + value
+                        case "both" -> List.of("reference", "weft");
+                        default -> throw new UsageException("--model expects reference, weft or both, got '" + value
                                 + "'. Run with --help for the options.");
                     };
                 }
@@ -98,6 +113,6 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                         + "the other commands are 'predict' and 'convert'. Run 'weft --help' for details.");
             }
         }
-        return new StudyOptions(out, data, epochs, limit, seed, threads, models, help);
+        return new StudyOptions(out, data, epochs, limit, seed, threads, models, help, List.copyOf(notes));
     }
 }

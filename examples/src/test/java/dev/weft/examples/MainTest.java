@@ -33,7 +33,13 @@ class MainTest {
     void helpPrintsTheOptionsAndSucceeds() {
         assertThat(run("--help")).isZero();
         assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("--out DIR", "--epochs N", "--limit N",
-                "--model seed|weft|both", "predict", "convert");
+                "--model M", "reference", "predict", "convert");
+    }
+
+    @Test
+    void theDeprecatedModelNameSeedPrintsAOneLineNoteOnStandardError() {
+        assertThat(run("--model", "seed", "--help")).isZero();
+        assertThat(err()).isEqualTo(StudyOptions.SEED_ALIAS_NOTE + System.lineSeparator());
     }
 
     @Test

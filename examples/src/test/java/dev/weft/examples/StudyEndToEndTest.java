@@ -1,7 +1,6 @@
 package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -27,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StudyEndToEndTest {
 
-    private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
-
     private Path tmp;
     private Path reportDir;
     private int exitCode;
@@ -38,12 +35,11 @@ class StudyEndToEndTest {
     @BeforeAll
     void runTheQuickStudy(@TempDir Path tempDir) {
         tmp = tempDir;
-        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not installed at " + DATA
-                + " (apt-get install dataset-fashion-mnist)");
+        Path data = TestData.fashionMnist();
         reportDir = tmp.resolve("report");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        exitCode = Main.run(new String[] {"--data", DATA.toString(), "--out", reportDir.toString(), "--limit", "2000",
+        exitCode = Main.run(new String[] {"--data", data.toString(), "--out", reportDir.toString(), "--limit", "2000",
             "--epochs", "1", "--seed", "7"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         console = out.toString(StandardCharsets.UTF_8);
@@ -53,7 +49,7 @@ class StudyEndToEndTest {
     @Test
     void exitsZeroAndSaysWhereTheReportIs() {
         assertThat(exitCode).as("exit code; stderr: %s", errors).isZero();
-        assertThat(console).contains("== [1/", "Loading and checking the data", "Training seed", "Training weft",
+        assertThat(console).contains("== [1/", "Loading and checking the data", "Training reference", "Training weft",
                 "Report: " + reportDir.toAbsolutePath().resolve("index.html"));
         assertThat(reportDir.resolveSibling(".report.partial")).doesNotExist();
     }
@@ -76,7 +72,7 @@ class StudyEndToEndTest {
         assertThat(figures).isGreaterThanOrEqualTo(25);
         assertThat(page).contains("Data and cleaning", "Exploratory data analysis", "PCA", "Metrics against the "
                 + "reference study", "91.03%", "Predictions", "activations", "Importance", "Environment");
-        assertThat(reportDir.resolve("seed.weft")).exists();
+        assertThat(reportDir.resolve("reference.weft")).exists();
         assertThat(reportDir.resolve("weft.weft")).exists();
         assertThat(reportDir.resolve("classification_report.txt")).content().contains("weighted avg");
     }
@@ -99,7 +95,7 @@ class StudyEndToEndTest {
         assertThat(models).hasSize(2);
         for (Object o : models) {
             Map<?, ?> model = (Map<?, ?>) o;
-            assertThat(model.get("name")).isIn("seed", "weft");
+            assertThat(model.get("name")).isIn("reference", "weft");
             assertThat(model.get("epochs")).isEqualTo(1.0);
             for (String key : List.of("test_accuracy", "precision_weighted", "recall_weighted", "f1_weighted",
                     "precision_macro", "recall_macro", "f1_macro")) {

@@ -17,8 +17,9 @@ class StudyOptionsTest {
         assertThat(options.data()).isNull();
         assertThat(options.epochs()).isZero();
         assertThat(options.limit()).isZero();
-        assertThat(options.models()).containsExactly("seed", "weft");
+        assertThat(options.models()).containsExactly("reference", "weft");
         assertThat(options.help()).isFalse();
+        assertThat(options.notes()).isEmpty();
     }
 
     @Test
@@ -66,6 +67,22 @@ class StudyOptionsTest {
     @Test
     void rejectsAnUnknownModel() {
         assertThatThrownBy(() -> StudyOptions.parse(List.of("--model", "resnet")))
-                .isInstanceOf(UsageException.class).hasMessageContaining("seed, weft or both");
+                .isInstanceOf(UsageException.class).hasMessageContaining("reference, weft or both");
+    }
+
+    @Test
+    void namesTheReferenceModelReference() {
+        assertThat(StudyOptions.parse(List.of("--model", "reference")).models()).containsExactly("reference");
+        assertThat(StudyOptions.parse(List.of("--model", "both")).models()).containsExactly("reference", "weft");
+    }
+
+    @Test
+    void acceptsTheDeprecatedModelNameSeedWithANote() {
+        StudyOptions options = StudyOptions.parse(List.of("--model", "seed", "--seed", "3"));
+
+        assertThat(options.models()).containsExactly("reference");
+        assertThat(options.seed()).isEqualTo(3);
+        assertThat(options.notes()).containsExactly(StudyOptions.SEED_ALIAS_NOTE);
+        assertThat(StudyOptions.SEED_ALIAS_NOTE).contains("deprecated", "--model reference").doesNotContain("\n");
     }
 }

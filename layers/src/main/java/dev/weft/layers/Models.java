@@ -15,7 +15,7 @@ public final class Models {
      * weights initialised as Keras initialises them (Glorot-uniform), since the study built it with Keras.
      * 241,546 parameters, about 6.5 MFLOP per image forward.
      */
-    public static Sequential seedCnn(long seed) {
+    public static Sequential referenceCnn(long seed) {
         Initializer keras = Initializer.GLOROT_UNIFORM;
         return new Sequential(IMAGE_SHAPE, seed,
                 new Conv2D(32, 3).withInitializer(keras), new ReLU(), new MaxPool2D(2),
@@ -27,9 +27,19 @@ public final class Models {
     }
 
     /**
+     * The former name of {@link #referenceCnn}, kept for one release.
+     *
+     * @deprecated "seed" now means only the random seed; use {@link #referenceCnn}.
+     */
+    @Deprecated(forRemoval = true)
+    public static Sequential seedCnn(long seed) {
+        return referenceCnn(seed);
+    }
+
+    /**
      * Weft's better network: two VGG-style blocks of two batch-normalised 3x3 convolutions each (32 then 64
      * channels, valid padding), max pooling after each block, then Dense 256 - BatchNorm - ReLU - Dropout 0.3 -
-     * Dense 10. About 20 MFLOP per image forward (about 3x the seed network), so it still trains quickly on two
+     * Dense 10. About 20 MFLOP per image forward (about 3x the reference network), so it still trains quickly on two
      * cores. Shapes: 28 -> 26 -> 24 -> 12 -> 10 -> 8 -> 4; 64x4x4 = 1024 features.
      */
     public static Sequential weftCnn(long seed) {

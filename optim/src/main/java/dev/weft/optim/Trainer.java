@@ -23,12 +23,12 @@ import java.util.SplittableRandom;
  * buffer, transform them (optional), clear the gradients, forward, loss, backward, optimizer step.
  *
  * <pre>{@code
- * Sequential model = Models.seedCnn(42);
+ * Sequential model = Models.referenceCnn(42);
  * History history = new Trainer(model, new Adam())
- *         .withValidation(test)
+ *         .withValidation(validation)                 // held out from the training data, never the test set
  *         .withCallbacks(new EarlyStopping(Monitor.VALIDATION_LOSS, 3), new KeepBest(Monitor.VALIDATION_ACCURACY))
  *         .fit(train, 10, 64);
- * Evaluation score = Trainer.evaluate(model, test);
+ * Evaluation score = model.evaluate(testImages, testLabels);   // Sequential.evaluate: the one evaluation
  * }</pre>
  *
  * <p>Progress goes to {@code System.out} (a redrawn bar on a terminal, one line per epoch otherwise) unless
@@ -36,9 +36,6 @@ import java.util.SplittableRandom;
  * not thread-safe; successive {@code fit} calls continue the epoch count (and the optimizer's step count).
  */
 public final class Trainer {
-
-    /** Samples per forward pass when evaluating. */
-    public static final int EVALUATION_BATCH = 256;
 
     private final Sequential model;
     private final Optimizer optimizer;
@@ -175,6 +172,8 @@ public final class Trainer {
         for (Callback c : callbacks) {
             c.onTrainBegin(model);
         }
+        // Gathered once: validation then runs through the one evaluation of the library, Sequential.evaluate.
+        Validation validationSet = validationPart == null ? null : Validation.gather(validationPart);
         Batches batches = new Batches(trainPart, batchSize);
         int lastPlanned = epochsDone + epochs;
         for (int e = 0; e < epochs; e++) {
@@ -184,8 +183,8 @@ public final class Trainer {
             long trainedAt = System.nanoTime();
             double valLoss = Double.NaN;
             double valAccuracy = Double.NaN;
-            if (validationPart != null) {
-                Evaluation v = evaluate(model, validationPart);
+            if (validationSet != null) {
+                Evaluation v = model.evaluate(validationSet.samples(), validationSet.labels());
                 valLoss = v.loss();
                 valAccuracy = v.accuracy();
             }
@@ -271,26 +270,6 @@ public final class Trainer {
         return new double[] {lossSum / seen, (double) correct / seen};
     }
 
-    /**
-     * Mean cross-entropy and accuracy of {@code model} on {@code data}, in inference mode (dropout off, BatchNorm
-     * running statistics), {@value #EVALUATION_BATCH} samples at a time.
-     */
-    public static Evaluation evaluate(Sequential model, Dataset data) {
-        if (data.size() == 0) {
-            throw new IllegalArgumentException("cannot evaluate on an empty dataset");
-        }
-        Batches batches = new Batches(data, EVALUATION_BATCH);
-        double lossSum = 0;
-        int[] correct = new int[1];
-        for (int b = 0; b < batches.count; b++) {
-            int from = b * batches.size;
-            int count = Math.min(batches.size, data.size() - from);
-            Tensor logits = model.forward(batches.gather(from, count), false);
-            lossSum += SoftmaxCrossEntropy.lossSum(logits, batches.labels, correct);
-        }
-        return new Evaluation(lossSum / data.size(), (double) correct[0] / data.size());
-    }
-
     private void checkFits(Dataset data, String what) {
         if (data.size() == 0) {
             throw new IllegalArgumentException("the " + what + " data is empty");
@@ -357,6 +336,18 @@ public final class Trainer {
                 partial = Tensor.view(buffer, 0, shape(count));
             }
             return partial;
+        }
+    }
+
+    /** A dataset's samples as one tensor {@code [size, sampleShape...]} and its labels, in order. */
+    private record Validation(Tensor samples, int[] labels) {
+        static Validation gather(Dataset data) {
+            int[] indices = new int[data.size()];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = i;
+            }
+            int[] labels = new int[indices.length];
+            return new Validation(data.batch(indices, 0, indices.length, labels), labels);
         }
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The same seed gives bit-identical weights after an epoch of training the seed CNN (convolutions, pooling,
+ * The same seed gives bit-identical weights after an epoch of training the reference CNN (convolutions, pooling,
  * dropout, Adam, a random batch transform), run after run and whether the kernels use one thread or two; and so
  * does a network with BatchNorm.
  */
@@ -31,7 +31,7 @@ class DeterminismTest {
     }
 
     private static float[][] weightsAfterOneEpoch(int threads) {
-        return weightsAfterOneEpoch(threads, Models.seedCnn(11), images);
+        return weightsAfterOneEpoch(threads, Models.referenceCnn(11), images);
     }
 
     private static float[][] weightsAfterOneEpoch(int threads, Sequential model, Dataset images) {
@@ -63,7 +63,7 @@ class DeterminismTest {
         float[][] two = weightsAfterOneEpoch(2);
         assertThat(two).isDeepEqualTo(one);
         // And training changed them: the comparison is not between two untouched initialisations.
-        assertThat(java.util.Arrays.deepEquals(one, Models.seedCnn(11).copyWeights())).isFalse();
+        assertThat(java.util.Arrays.deepEquals(one, Models.referenceCnn(11).copyWeights())).isFalse();
     }
 
     @Test

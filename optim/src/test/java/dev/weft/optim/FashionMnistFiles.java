@@ -14,17 +14,19 @@ import java.util.zip.GZIPInputStream;
  */
 final class FashionMnistFiles {
 
-    static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-
     private FashionMnistFiles() {
     }
 
-    /** The first {@code n} images of the training set ({@code "train"}) or of the test set ({@code "t10k"}). */
+    /**
+     * The first {@code n} images of the training set ({@code "train"}) or of the test set ({@code "t10k"}); skips
+     * the calling test when the files are missing ({@link TestData}).
+     */
     static Dataset load(String split, int n) throws IOException {
+        Path dir = TestData.fashionMnist();
         byte[] pixels;
         int rows;
         int columns;
-        try (DataInputStream in = open(DIR.resolve(split + "-images-idx3-ubyte.gz"))) {
+        try (DataInputStream in = open(dir.resolve(split + "-images-idx3-ubyte.gz"))) {
             expect(in.readInt(), 2051, split + " images");
             int count = in.readInt();
             rows = in.readInt();
@@ -36,7 +38,7 @@ final class FashionMnistFiles {
             in.readFully(pixels);
         }
         int[] labels = new int[n];
-        try (DataInputStream in = open(DIR.resolve(split + "-labels-idx1-ubyte.gz"))) {
+        try (DataInputStream in = open(dir.resolve(split + "-labels-idx1-ubyte.gz"))) {
             expect(in.readInt(), 2049, split + " labels");
             int count = in.readInt();
             if (n > count) {
