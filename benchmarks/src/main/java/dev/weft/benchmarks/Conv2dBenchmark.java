@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The seed CNN's three convolutions and two of the weft CNN's: 32 -> 32 channels on 26x26, whose forward pass and
+ * The reference CNN's three convolutions and two of the weft CNN's: 32 -> 32 channels on 26x26, whose forward pass and
  * input gradient read their operands in place, and 32 -> 64 on 12x12, whose input gradient does (batch 64, 3x3
  * kernels, valid padding, stride 1), forward and backward, on 1 or 2 threads. The {@code gflop} counter reads as GFLOP/s: forward does {@link ConvGeometry#forwardFlops()}, backward
  * twice that (the weight gradient and the input gradient are each one product of the forward's size).

@@ -23,7 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * Square SGEMM {@code C = A * B} (no transposes, beta = 0) through {@link Gemm#sgemm}, on 1 or 2 threads.
  *
  * <p>The {@code gflop} counter reads directly as GFLOP/s ({@code 2 * size^3} flops per call); compare it with the
- * machine's fp32 FMA peak (~265 GFLOP/s per core). Run, for example:
+ * machine's fp32 FMA peak measured in the same minutes ({@link PeakFmaBenchmark}). Run, for example:
  * <pre>{@code
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar GemmBenchmark -wi 3 -i 5 -f 1
  * }</pre>

@@ -24,7 +24,7 @@ import java.util.Locale;
  */
 public final class GemmScaling {
     private static final String USAGE = "usage: GemmScaling [--size N] [--turns N]";
-    /** Flops per timed stretch: about a tenth of a second at 150 GFLOP/s. */
+    /** Flops per timed stretch: a fraction of a second, long enough to hide the pool's wake-up. */
     private static final double FLOPS_PER_STRETCH = 1.5e10;
 
     private GemmScaling() {
@@ -96,9 +96,8 @@ public final class GemmScaling {
 
     /**
      * GFLOP/s of one timed stretch on {@code threads} threads, after an untimed stretch of the same length. Without
-     * it, the two-thread stretch that follows a one-thread one starts with a second virtual CPU that has been idle:
-     * measured at 08:03 (JDK 25, 512^3), it then ran at 1.26-1.38x one thread where a stretch on warm threads ran at
-     * 1.64-1.73x, and a warm-up of 4 calls (about 15 ms) did not close the gap; a whole stretch did.
+     * it, the two-thread stretch that follows a one-thread one starts with a second virtual CPU that has been idle
+     * and reads too low a scaling; a few warm-up calls do not close the gap, a whole stretch does.
      */
     private static double gflops(int threads, int calls, int size, float[] a, float[] b, float[] c) {
         Parallel.setThreads(threads);

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The machine's fp32 FMA peak as Java sees it: sixteen independent {@code FloatVector.fma} chains on registers (no
  * memory traffic), the ceiling any kernel of Weft is compared with. It is the one class outside
  * {@code VectorKernels} that uses the Vector API: it measures the machine, not Weft. Run it with {@code -t 1} and
- * {@code -t 2} (one JMH thread per core); the score is GFLOP/s per thread.
+ * {@code -t 2} (one JMH thread per core); the score is GFLOP/s, summed over the JMH threads (divide by the
+ * thread count for one core's peak).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar PeakFmaBenchmark -t 2
@@ -45,6 +46,12 @@ public class PeakFmaBenchmark {
     /** One call: {@code 16 * STEPS} vector FMAs; the score times {@link #gflopPerCall()} is GFLOP/s. */
     @Benchmark
     public float fmaChains(FlopCounters.Flops flops) {
+        flops.gflop += gflopPerCall();
+        return chains(x);
+    }
+
+    /** {@code 16 * STEPS} vector FMAs in sixteen independent chains, {@link #gflopPerCall()} GFLOP. */
+    static float chains(float x) {
         FloatVector a = FloatVector.broadcast(S, x);
         FloatVector b = FloatVector.broadcast(S, 0.999f);
         FloatVector c0 = a, c1 = a.add(1), c2 = a.add(2), c3 = a.add(3);
@@ -57,8 +64,39 @@ public class PeakFmaBenchmark {
             c8 = c8.fma(b, a); c9 = c9.fma(b, a); c10 = c10.fma(b, a); c11 = c11.fma(b, a);
             c12 = c12.fma(b, a); c13 = c13.fma(b, a); c14 = c14.fma(b, a); c15 = c15.fma(b, a);
         }
-        flops.gflop += gflopPerCall();
         return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
                 .add(c12).add(c13).add(c14).add(c15).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * The FMA peak of {@code threads} cores together, in GFLOP/s: the chains run on that many plain threads at once
+     * for about {@code seconds} after a warm-up of the same length, for a program that reports a share of the peak
+     * measured in its own minutes (see {@link TrainThroughput}).
+     */
+    static double measure(int threads, double seconds) throws InterruptedException {
+        double[] gflops = new double[threads];
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            workers[t] = new Thread(() -> {
+                float sink = 0;
+                for (int pass = 0; pass < 2; pass++) {
+                    long start = System.nanoTime();
+                    long calls = 0;
+                    while (System.nanoTime() - start < seconds * 1e9) {
+                        sink += chains(1f + sink * 1e-30f);
+                        calls++;
+                    }
+                    gflops[id] = calls * gflopPerCall() / ((System.nanoTime() - start) * 1e-9);
+                }
+            });
+            workers[t].start();
+        }
+        double total = 0;
+        for (int t = 0; t < threads; t++) {
+            workers[t].join();
+            total += gflops[t];
+        }
+        return total;
     }
 }

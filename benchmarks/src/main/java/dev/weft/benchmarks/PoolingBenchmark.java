@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * 2x2/stride-2 max pooling of the seed CNN's two pooling layers at batch 64 (input {@code [64, 32, 26, 26]},
+ * 2x2/stride-2 max pooling of the reference CNN's two pooling layers at batch 64 (input {@code [64, 32, 26, 26]},
  * 5.5 MB, and {@code [64, 64, 11, 11]}, 2 MB), forward (values and winners) and backward (scatter to the winners,
  * zeros elsewhere), on one thread. The forward pass is the {@link Kernels#maxPool2x2} kernel, SIMD
  * ({@link Kernels#get()}) against the scalar twin; the backward pass is {@link Pooling#maxBackward} (no SIMD).

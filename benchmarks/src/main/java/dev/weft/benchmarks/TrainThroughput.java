@@ -26,7 +26,9 @@ import java.util.SplittableRandom;
  * <p>Training: full steps as {@link dev.weft.optim.Trainer} runs them (gather a shuffled mini-batch, clear the
  * gradients, forward, softmax cross-entropy, backward, Adam update), first for a warm-up period (JIT compilation,
  * buffer allocation), then measured for a fixed period. Inference: forward passes in inference mode over batches
- * of 256 test images, warm-up then measurement likewise. The last two lines of output are
+ * of 256 test images, warm-up then measurement likewise. Both rates are also given as a share of the FMA peak of
+ * the cores in use, measured between the warm-up and the measurement ({@link PeakFmaBenchmark#measure}). The last
+ * two lines of output are
  * {@code train_images_per_second=<number>} and {@code infer_images_per_second=<number>}.
  *
  * <pre>
@@ -51,7 +53,7 @@ public final class TrainThroughput {
     private boolean profile;
     private Path data;
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         TrainThroughput benchmark = new TrainThroughput();
         try {
             benchmark.parse(args);
@@ -117,7 +119,7 @@ public final class TrainThroughput {
         return name.equals("weft") ? Models.weftCnn(42) : Models.referenceCnn(42);
     }
 
-    private void run() throws IOException {
+    private void run() throws IOException, InterruptedException {
         Parallel.setThreads(threads);
         FashionMnist fashion = data == null ? FashionMnist.load() : FashionMnist.load(data);
         ImageSet train = fashion.train().first(Math.min(images, fashion.train().size()));
@@ -125,7 +127,6 @@ public final class TrainThroughput {
         Sequential model = model(modelName);
         double forwardFlops = forwardFlopsPerImage(model);
         double trainFlops = trainingFlopsPerImage(model);
-        double peak = 265e9 * Math.min(threads, Runtime.getRuntime().availableProcessors());
 
         System.out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d, model %s (%,d parameters), batch %d,"
                         + " %d training images%n", Runtime.version(), System.getProperty("java.vm.name"),
@@ -135,6 +136,9 @@ public final class TrainThroughput {
 
         Training training = new Training(model, train, batch);
         training.runFor(warmupSeconds);
+        // The FMA peak of the cores in use, measured now: the machine's speed drifts, so a fixed figure would lie.
+        double peak = PeakFmaBenchmark.measure(Math.min(threads, Runtime.getRuntime().availableProcessors()), 1)
+                * 1e9;
         CpuMeter cpu = new CpuMeter();
         double trainRate = training.runFor(measureSeconds);
         System.out.printf(Locale.ROOT, "training: %.0f images/s = %.1f GFLOP/s = %.1f%% of %.0f GFLOP/s peak"

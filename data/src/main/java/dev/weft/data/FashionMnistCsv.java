@@ -318,8 +318,8 @@ public final class FashionMnistCsv {
     }
 
     /**
-     * A non-negative decimal integer, surrounding spaces allowed (trimmed here rather than by commons-csv, which
-     * costs 15% of the read); sign, missing and non-numeric values are errors naming the column.
+     * A non-negative decimal integer, surrounding spaces allowed (trimmed here rather than by commons-csv, whose
+     * trimming is a noticeable share of the read); sign, missing and non-numeric values are errors naming the column.
      */
     private static int parse(int row, long line, String field, String column) {
         int length = field.length();

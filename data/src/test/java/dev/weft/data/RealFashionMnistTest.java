@@ -3,6 +3,7 @@ package dev.weft.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.core.Tensor;
+import dev.weft.testing.TestData;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

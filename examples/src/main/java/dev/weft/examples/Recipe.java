@@ -35,8 +35,8 @@ record Recipe(String name, String description, int epochs, int batch) {
     static final int REFERENCE_EPOCHS = 10;
     /**
      * Epochs of the {@code weft} model when {@code --epochs} is not given: as many as fit, with the
-     * reference model's ten, in the default study's ten-minute budget on two cores (docs/study.md). More epochs
-     * give more accuracy (test 92.97% at 7, 93.37% at 10, 93.49% at 12, 93.69% at 14) but not within that budget.
+     * reference model's ten, in the default study's ten-minute budget on two cores. More epochs give more accuracy
+     * but do not fit that budget; docs/study.md gives the accuracy at each epoch count measured.
      */
     static final int WEFT_EPOCHS = 7;
 

@@ -19,7 +19,7 @@ class FusionTest {
 
     @Test
     void theReferenceCnnRunsThreeOfItsFourRelusInsideTheConvolutionBeforeThem() {
-        Sequential model = Models.seedCnn(1L);
+        Sequential model = Models.referenceCnn(1L);
         assertThat(model.fusedPairs()).extracting(Object::toString)
                 .containsExactly("conv2d_1 + relu_1", "conv2d_2 + relu_2", "conv2d_3 + relu_3");
         assertThat(model.fusionEnabled()).isTrue();
@@ -39,7 +39,7 @@ class FusionTest {
 
     @Test
     void teachingModeFusesNothingAndTheSummarySaysSo() {
-        Sequential model = Models.seedCnn(1L).withFusion(false);
+        Sequential model = Models.referenceCnn(1L).withFusion(false);
         assertThat(model.fusionEnabled()).isFalse();
         assertThat(model.fusedPairs()).isEmpty();
         assertThat(model.summary()).doesNotContain("runs inside")
@@ -53,7 +53,7 @@ class FusionTest {
         // runs in teaching mode, and only relu_4 (after a Dense, which absorbs nothing) runs when fused.
         Tensor x = Tensor.uniform(new int[] {2, 1, 28, 28}, 0f, 1f, 3L);
         Tensor dLogits = Tensor.uniform(new int[] {2, 10}, -1f, 1f, 4L);
-        List<String> teaching = heard(Models.seedCnn(2L).withFusion(false), x, dLogits);
+        List<String> teaching = heard(Models.referenceCnn(2L).withFusion(false), x, dLogits);
         List<String> all = new ArrayList<>();
         for (int i = 0; i <= 12; i++) {
             all.add("f" + i);
@@ -62,7 +62,7 @@ class FusionTest {
             all.add("b" + i);
         }
         assertThat(teaching).containsExactlyElementsOf(all);
-        assertThat(heard(Models.seedCnn(2L), x, dLogits)).containsExactly(
+        assertThat(heard(Models.referenceCnn(2L), x, dLogits)).containsExactly(
                 "f0", "f2", "f3", "f5", "f6", "f8", "f9", "f10", "f11", "f12",
                 "b12", "b11", "b10", "b9", "b8", "b6", "b5", "b3", "b2", "b0");
     }
@@ -77,7 +77,7 @@ class FusionTest {
 
     @Test
     void bothModesGiveTheSameLogitsAndGradientsBitForBit() {
-        check(Models::seedCnn, new int[] {4, 1, 28, 28}, 10);
+        check(Models::referenceCnn, new int[] {4, 1, 28, 28}, 10);
         check(Models::weftCnn, new int[] {4, 1, 28, 28}, 10);
         check(TinyModels::smallCnn, new int[] {5, 1, 12, 12}, 5);
         check(TinyModels::gapCnn, new int[] {5, 1, 12, 12}, 5);

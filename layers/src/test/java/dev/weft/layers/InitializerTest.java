@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import org.junit.jupiter.api.Test;
 
-/** Initial weights: He-normal by default, Glorot-uniform on request (and in the seed network, as Keras built it). */
+/** Initial weights: He-normal by default, Glorot-uniform on request (and in the reference network, as Keras built it). */
 class InitializerTest {
 
     @Test
@@ -41,7 +41,7 @@ class InitializerTest {
 
     @Test
     void theSeedNetworkStartsAsKerasWouldWithGlorotUniformWeights() {
-        for (Layer layer : Models.seedCnn(7).layers()) {
+        for (Layer layer : Models.referenceCnn(7).layers()) {
             float[] w;
             double limit;
             if (layer instanceof Conv2D conv) {

@@ -44,7 +44,7 @@ class LayerBehaviourTest {
 
     @Test
     void mismatchedInputNamesTheLayerAndBothShapes() {
-        Sequential model = Models.seedCnn(1L);
+        Sequential model = Models.referenceCnn(1L);
         assertThatThrownBy(() -> model.layers().get(3).forward(Tensor.zeros(2, 1, 28, 28), false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("conv2d_2 (Conv2D)").hasMessageContaining("[2, 1, 28, 28]")

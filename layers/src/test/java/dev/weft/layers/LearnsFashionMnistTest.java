@@ -1,6 +1,7 @@
 package dev.weft.layers;
 
 import dev.weft.core.Tensor;
+import dev.weft.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
@@ -8,50 +9,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The layers learn: a small CNN trained with plain SGD (written out here, the optimizers live in {@code optim})
  * on 3,000 real Fashion-MNIST images for two epochs reaches well above chance (10%) on 1,000 test images.
  * (BatchNorm at momentum 0.99 has not yet forgotten its initial statistics after 120 steps, which inflates
  * the test loss more than the accuracy.) The IDX files are read directly so that this module does not depend on the
- * data module. The files are looked for in {@code $FASHION_MNIST_DIR}, then in /usr/share/datasets/fashion-mnist;
- * without them the test is skipped, except on CI (environment variable {@code CI=true}), where it fails.
+ * data module. Without the files the test is skipped, except on CI
+ * ({@link TestData}).
  */
 class LearnsFashionMnistTest {
-    private static final String MARKER = "train-images-idx3-ubyte.gz";
-
-    /** The first folder holding the IDX files; skips the test (fails it on CI) when there is none. */
-    private static Path dataDirectory() {
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getenv("FASHION_MNIST_DIR");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        }
-        candidates.add(Path.of("/usr/share/datasets/fashion-mnist"));
-        for (Path dir : candidates) {
-            if (Files.isRegularFile(dir.resolve(MARKER))) {
-                return dir;
-            }
-        }
-        String message = "Fashion-MNIST not found in " + candidates + ": install the Debian package "
-                + "dataset-fashion-mnist (as .ci/run does) or set FASHION_MNIST_DIR";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        assumeTrue(false, message);
-        throw new AssertionError("unreachable: assumeTrue(false) aborts the test");
-    }
-
     @Test
     void smallCnnWithPlainSgdBeatsChanceClearly() throws IOException {
-        Path dir = dataDirectory();
+        Path dir = TestData.fashionMnist();
         Tensor trainImages = images(dir, "train-images-idx3-ubyte.gz", 3000);
         int[] trainLabels = labels(dir, "train-labels-idx1-ubyte.gz", 3000);
         Tensor testImages = images(dir, "t10k-images-idx3-ubyte.gz", 1000);

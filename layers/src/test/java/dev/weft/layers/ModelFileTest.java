@@ -60,7 +60,7 @@ class ModelFileTest {
 
     @Test
     void everyLayerTypeRoundTrips() throws IOException {
-        for (Sequential model : new Sequential[] {Models.seedCnn(3L), Models.weftCnn(3L), TinyModels.gapCnn(3L)}) {
+        for (Sequential model : new Sequential[] {Models.referenceCnn(3L), Models.weftCnn(3L), TinyModels.gapCnn(3L)}) {
             Path file = dir.resolve("m.weft");
             model.save(file);
             Sequential loaded = Sequential.load(file);
@@ -72,8 +72,8 @@ class ModelFileTest {
     @Test
     void saveReplacesAnExistingFileAndLeavesNoTemporaryFiles() throws IOException {
         Path file = dir.resolve("model.weft");
-        Models.seedCnn(1L).save(file);
-        Sequential second = Models.seedCnn(2L);
+        Models.referenceCnn(1L).save(file);
+        Sequential second = Models.referenceCnn(2L);
         second.save(file);
         assertThat(Sequential.load(file).copyWeights()).isDeepEqualTo(second.copyWeights());
         try (var files = Files.list(dir)) {
@@ -83,7 +83,7 @@ class ModelFileTest {
 
     @Test
     void rejectsABadMagicNumber() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         bytes[0] = 'X';
         assertThatThrownBy(() -> load(bytes))
                 .isInstanceOf(ModelFormatException.class)
@@ -93,7 +93,7 @@ class ModelFileTest {
 
     @Test
     void rejectsAnotherFormatVersion() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         ByteBuffer.wrap(bytes).putInt(8, 2);
         assertThatThrownBy(() -> load(bytes))
                 .isInstanceOf(ModelFormatException.class)
@@ -102,7 +102,7 @@ class ModelFileTest {
 
     @Test
     void rejectsATruncatedFile() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         assertThatThrownBy(() -> load(Arrays.copyOf(bytes, bytes.length / 2)))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("truncated")
                 .hasMessageContaining("announces " + bytes.length + " bytes but the file has " + bytes.length / 2);
@@ -116,14 +116,14 @@ class ModelFileTest {
 
     @Test
     void rejectsTrailingBytes() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         assertThatThrownBy(() -> load(Arrays.copyOf(bytes, bytes.length + 3)))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("unexpected data");
     }
 
     @Test
     void rejectsAChecksumMismatch() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         bytes[bytes.length / 2] ^= 0x10;   // one bit of a weight
         assertThatThrownBy(() -> load(bytes))
                 .isInstanceOf(ModelFormatException.class)
@@ -132,7 +132,7 @@ class ModelFileTest {
 
     @Test
     void rejectsAnUnknownLayerType() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         int at = indexOf(bytes, "Flatten");
         System.arraycopy("Flutten".getBytes(StandardCharsets.US_ASCII), 0, bytes, at, 7);
         assertThatThrownBy(() -> load(withFreshChecksum(bytes)))
@@ -143,7 +143,7 @@ class ModelFileTest {
 
     @Test
     void rejectsATensorWhoseShapeDoesNotMatchTheArchitecture() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         // The last Dense layer's configuration says 10 outputs; its tensors say so too. Change the tensor's
         // shape header [10, 128] to [10, 127] and re-checksum: the architecture and the weights disagree.
         int name = indexOf(bytes, "dense_2/weights");
@@ -158,7 +158,7 @@ class ModelFileTest {
 
     @Test
     void rejectsAnArchitectureThatDoesNotFitTogether() throws IOException {
-        byte[] bytes = ModelFile.encode(Models.seedCnn(1L));
+        byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         // Remove the Flatten layer's effect by renaming it to ReLU would change lengths; instead, make the
         // first Conv2D's kernel 30x30, which cannot fit a 28x28 image.
         int at = indexOf(bytes, "Conv2D") + "Conv2D".length();

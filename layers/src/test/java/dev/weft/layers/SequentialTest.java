@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SequentialTest {
 
     @Test
-    void seedCnnHasTheReferenceShapesAndParameterCount() {
-        Sequential model = Models.seedCnn(1L);
+    void referenceCnnHasTheReferenceShapesAndParameterCount() {
+        Sequential model = Models.referenceCnn(1L);
         // conv 1->32 3x3: 32·9 + 32 = 320; conv 32->64: 64·288 + 64 = 18,496; conv 64->128: 128·576 + 128 = 73,856;
         // dense 1152->128: 147,456 + 128 = 147,584; dense 128->10: 1,280 + 10 = 1,290. Total 241,546.
         assertThat(model.trainableParameterCount()).isEqualTo(320 + 18_496 + 73_856 + 147_584 + 1_290);
@@ -22,7 +22,7 @@ class SequentialTest {
 
     @Test
     void forwardGivesLogitsPerSample() {
-        Sequential model = Models.seedCnn(1L);
+        Sequential model = Models.referenceCnn(1L);
         Tensor x = Tensor.uniform(new int[] {3, 1, 28, 28}, 0f, 1f, 7L);
         Tensor logits = model.forward(x, true);
         assertThat(logits.shape()).containsExactly(3, 10);

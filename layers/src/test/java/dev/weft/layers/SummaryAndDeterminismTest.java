@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SummaryAndDeterminismTest {
 
     @Test
-    void seedCnnSummaryListsShapesParametersAndTotals() {
-        String summary = Models.seedCnn(1L).summary();
+    void referenceCnnSummaryListsShapesParametersAndTotals() {
+        String summary = Models.referenceCnn(1L).summary();
         System.out.println(summary);
         assertThat(summary).contains("input 1x28x28");
         assertThat(summary).containsPattern("conv2d_1 \\(Conv2D\\)\\s+32x26x26\\s+320\n");
@@ -72,9 +72,9 @@ class SummaryAndDeterminismTest {
         }
     }
 
-    /** Three plain SGD steps of the seed CNN on fixed data. */
+    /** Three plain SGD steps of the reference CNN on fixed data. */
     private static float[][] trainSteps() {
-        Sequential model = Models.seedCnn(7L);
+        Sequential model = Models.referenceCnn(7L);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         Tensor x = Tensor.uniform(new int[] {8, 1, 28, 28}, 0f, 1f, 1L);
         int[] labels = new int[8];
@@ -136,7 +136,7 @@ class SummaryAndDeterminismTest {
 
     @Test
     void evaluateAgreesWithPredict() {
-        Sequential model = Models.seedCnn(2L);
+        Sequential model = Models.referenceCnn(2L);
         Tensor x = Tensor.uniform(new int[] {20, 1, 28, 28}, 0f, 1f, 3L);
         int[] predicted = model.predict(x);
         int[] labels = predicted.clone();

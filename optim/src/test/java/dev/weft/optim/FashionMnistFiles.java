@@ -1,5 +1,6 @@
 package dev.weft.optim;
 
+import dev.weft.testing.TestData;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

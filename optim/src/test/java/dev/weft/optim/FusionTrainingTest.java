@@ -19,7 +19,7 @@ class FusionTrainingTest {
 
     @Test
     void referenceCnnTrainedWithAdamGetsTheSameWeightsInBothModes() {
-        assertSameWeightsInBothModes(() -> Models.seedCnn(17L), Adam::new);
+        assertSameWeightsInBothModes(() -> Models.referenceCnn(17L), Adam::new);
     }
 
     @Test

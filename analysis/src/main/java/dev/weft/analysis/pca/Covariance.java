@@ -122,7 +122,7 @@ public final class Covariance {
      * rows are paired first with last ({@code I} and {@code blocks-1-I}), so every task costs about the same, and the
      * tasks are shared out between threads in one parallel loop per chunk (few joins, which matters on a busy
      * machine). Each block row is computed by the same call whatever the thread count: results are bit-identical.
-     * (Square tiles would balance perfectly but ran ~25% slower per flop in the SGEMM kernel: too narrow.)
+     * (Square tiles would balance perfectly but are too narrow for the SGEMM kernel to run at full speed.)
      */
     private static void addLowerProduct(float[] centred, int rows, int features, double[] sum) {
         int blocks = (features + BLOCK - 1) / BLOCK;

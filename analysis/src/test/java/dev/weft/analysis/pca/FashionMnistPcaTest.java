@@ -3,8 +3,8 @@ package dev.weft.analysis.pca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.weft.analysis.TestData;
 import dev.weft.data.FashionMnist;
+import dev.weft.testing.TestData;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.weft.optim;
+package dev.weft.testing;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -15,14 +15,17 @@ import org.junit.jupiter.api.Assumptions;
  * {@code /usr/share/datasets/fashion-mnist} (the study's places); if none holds the four IDX files, skip the test
  * with a message saying how to get them, except on CI ({@code CI=true}), where a missing dataset fails.
  *
+ * <p>Shared by every module's tests through weft-layers' test jar (layers is the lowest module whose tests read
+ * the data), so the rule is written once.
+ *
  * <p>The system property {@value #DIRS_PROPERTY} (a path list, e.g. {@code -Dweft.test.fashionMnistDirs=/tmp/none}
  * through {@code -Dweft.test.jvm=...}) replaces the places searched, to see the rule at work on a machine that has
  * the data.
  */
-final class TestData {
+public final class TestData {
 
     /** System property replacing the directories searched, separated by {@link File#pathSeparator}. */
-    static final String DIRS_PROPERTY = "weft.test.fashionMnistDirs";
+    public static final String DIRS_PROPERTY = "weft.test.fashionMnistDirs";
 
     private static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
@@ -31,7 +34,7 @@ final class TestData {
     }
 
     /** The directory with the four Fashion-MNIST IDX files; skips (or on CI fails) the calling test without it. */
-    static Path fashionMnist() {
+    public static Path fashionMnist() {
         return fashionMnist(places(System.getenv(), System.getProperty(DIRS_PROPERTY),
                 Path.of(System.getProperty("user.home"))), System.getenv());
     }

@@ -1,9 +1,10 @@
-package dev.weft.data;
+package dev.weft.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +20,14 @@ class TestDataTest {
     Path tmp;
 
     @Test
-    void findsTheFirstDirectoryHoldingTheData() throws IOException {
-        Path full = tmp.resolve("full");
-        Fixtures.writeIdxDirectory(full, 20, 10);
-        assertThat(TestData.fashionMnist(List.of(tmp.resolve("none"), full), Map.of())).isEqualTo(full);
+    void findsTheFirstDirectoryHoldingTheFourFiles() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Path full = Files.createDirectories(tmp.resolve("full"));
+        for (String name : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+            Files.write(full.resolve(name), new byte[1]);
+        }
+        assertThat(TestData.fashionMnist(List.of(empty, full), Map.of())).isEqualTo(full);
     }
 
     @Test
@@ -37,5 +42,15 @@ class TestDataTest {
     void onCiAMissingDatasetFails() {
         assertThatThrownBy(() -> TestData.fashionMnist(List.of(tmp), Map.of("CI", "true")))
                 .isInstanceOf(AssertionFailedError.class).hasMessageContaining("Fashion-MNIST not found");
+    }
+
+    @Test
+    void searchesFashionMnistDirFirstThenTheStudysPlaces() {
+        Path home = Path.of("/home/someone");
+        assertThat(TestData.places(Map.of("FASHION_MNIST_DIR", "/d"), null, home)).containsExactly(Path.of("/d"),
+                Path.of("data", "fashion-mnist"), home.resolve(".cache/weft/fashion-mnist"),
+                Path.of("/usr/share/datasets/fashion-mnist"));
+        assertThat(TestData.places(Map.of(), "/a" + java.io.File.pathSeparator + "/b", home))
+                .containsExactly(Path.of("/a"), Path.of("/b"));
     }
 }
