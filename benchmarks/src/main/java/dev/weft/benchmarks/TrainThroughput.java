@@ -136,26 +136,29 @@ public final class TrainThroughput {
 
         Training training = new Training(model, train, batch);
         training.runFor(warmupSeconds);
-        // The FMA peak of the cores in use, measured now: the machine's speed drifts, so a fixed figure would lie.
-        double peak = PeakFmaBenchmark.measure(Math.min(threads, Runtime.getRuntime().availableProcessors()), 1)
-                * 1e9;
-        CpuMeter cpu = new CpuMeter();
+        CpuMeter trainCpu = new CpuMeter();
         double trainRate = training.runFor(measureSeconds);
-        System.out.printf(Locale.ROOT, "training: %.0f images/s = %.1f GFLOP/s = %.1f%% of %.0f GFLOP/s peak"
-                        + " (%d steps, loss %.3f); %s%n", trainRate, trainRate * trainFlops / 1e9,
-                100 * trainRate * trainFlops / peak, peak / 1e9, training.steps, training.lastLoss, cpu);
-
+        String trainCpuText = trainCpu.toString();
         if (profile) {
             System.out.print(training.profile(Math.max(5, measureSeconds / 2)));
         }
 
         Inference inference = new Inference(model, test);
         inference.runFor(warmupSeconds / 2);
-        cpu = new CpuMeter();
+        CpuMeter inferCpu = new CpuMeter();
         double inferRate = inference.runFor(measureSeconds / 2);
+        String inferCpuText = inferCpu.toString();
+
+        // The FMA peak of the cores in use, measured after the rates (its heat must not slow them) and in the same
+        // minutes: the machine's speed drifts, so a fixed figure would mislead.
+        double peak = PeakFmaBenchmark.measure(Math.min(threads, Runtime.getRuntime().availableProcessors()), 1)
+                * 1e9;
+        System.out.printf(Locale.ROOT, "training: %.0f images/s = %.1f GFLOP/s = %.1f%% of %.0f GFLOP/s peak"
+                        + " (%d steps, loss %.3f); %s%n", trainRate, trainRate * trainFlops / 1e9,
+                100 * trainRate * trainFlops / peak, peak / 1e9, training.steps, training.lastLoss, trainCpuText);
         System.out.printf(Locale.ROOT, "inference (batch %d): %.0f images/s = %.1f GFLOP/s = %.1f%% of peak; %s%n",
                 INFERENCE_BATCH, inferRate, inferRate * forwardFlops / 1e9, 100 * inferRate * forwardFlops / peak,
-                cpu);
+                inferCpuText);
 
         System.out.printf(Locale.ROOT, "train_images_per_second=%.1f%n", trainRate);
         System.out.printf(Locale.ROOT, "infer_images_per_second=%.1f%n", inferRate);
