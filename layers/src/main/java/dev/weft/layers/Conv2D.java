@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.conv.ConvGeometry;
 import dev.weft.core.conv.Convolution;
+import dev.weft.core.conv.ConvolutionPlan;
 import dev.weft.core.Tensor;
 
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.random.RandomGenerator;
  * ({@code std = sqrt(2 / (inChannels·kernel²))}) unless {@link #withInitializer} says otherwise; the bias starts
  * at zero. The arithmetic is done by {@link Convolution} from {@code core}: one instance for training (per batch
  * size) and one per thread for inference. {@link dev.weft.core.conv.ConvolutionPlan} picks the fast strategy that
- * runs for a given shape. {@link dev.weft.core.conv.ReferenceConvolution} computes the same three sums (the forward
+ * runs for a given shape; {@link #plan(int)} tells which one runs for this layer. {@link dev.weft.core.conv.ReferenceConvolution} computes the same three sums (the forward
  * pass above and the two gradients in {@link #backward}) as plain loops straight from their definitions; it runs
  * instead of the fast strategies when the JVM is started with {@code -Dweft.convolution=reference}.
  *
@@ -27,6 +28,7 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * new Conv2D(32, 3)                          // 3x3, stride 1, valid padding
  * new Conv2D(64, 3, 1, Padding.SAME)         // keeps height and width
+ * conv.plan(64)                              // once built: e.g. "forward IN_PLACE, weight gradient IN_PLACE, ..."
  * }</pre>
  */
 public final class Conv2D extends AbstractLayer implements Fusable {
@@ -117,6 +119,18 @@ public final class Conv2D extends AbstractLayer implements Fusable {
     /** VALID (no padding) or SAME (output size ceil(input / stride)). */
     public Padding padding() {
         return padding;
+    }
+
+    /**
+     * The algorithms that run this layer's passes for a batch of {@code batch} images (after the model is built):
+     * the fast strategies {@link ConvolutionPlan#choose} picks for its shape, or the reference convolution with
+     * {@code -Dweft.convolution=reference}.
+     */
+    public ConvolutionPlan plan(int batch) {
+        if (geometry == null) {
+            throw new IllegalStateException(name() + " (Conv2D): the plan depends on the input shape; build the model first");
+        }
+        return ConvolutionPlan.configured(geometry.withBatch(batch));
     }
 
     /** The weights {@code [outChannels, inChannels, kernel, kernel]}. */

@@ -1,6 +1,7 @@
 package dev.weft.layers;
 
 import dev.weft.core.Tensor;
+import dev.weft.core.conv.ConvolutionPlan;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +18,23 @@ class LayerBehaviourTest {
                 .containsExactly(8, 28, 28);
         assertThat(GradientCheck.built(new Conv2D(8, 5, 2, Padding.VALID), new int[] {3, 28, 28}).outputShape())
                 .containsExactly(8, 12, 12);
+    }
+
+    @Test
+    void conv2dTellsWhichConvolutionStrategiesRunForABatch() {
+        Conv2D wide = GradientCheck.built(new Conv2D(32, 3), new int[] {32, 26, 26});
+        ConvolutionPlan plan = wide.plan(64);
+        assertThat(plan.geometry().batch()).isEqualTo(64);
+        assertThat(plan.forward()).isEqualTo(ConvolutionPlan.ForwardPath.IN_PLACE);
+        assertThat(plan.weightGradient()).isEqualTo(ConvolutionPlan.WeightGradientPath.IN_PLACE);
+        Conv2D strided = GradientCheck.built(new Conv2D(4, 3, 2, Padding.SAME), new int[] {2, 9, 9});
+        assertThat(strided.plan(8).forward()).isEqualTo(ConvolutionPlan.ForwardPath.GEMM);
+        // The example docs/backprop.md gives.
+        Conv2D conv2d2 = (Conv2D) Models.referenceCnn(1L).layers().get(3);
+        assertThat(conv2d2.plan(64)).hasToString(
+                "forward GEMM, weight gradient GEMM, input gradient IN_PLACE, groups of 7");
+        assertThatThrownBy(() -> new Conv2D(8, 3).plan(64)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("build the model first");
     }
 
     @Test
