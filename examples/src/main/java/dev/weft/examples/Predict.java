@@ -10,13 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code predict} command: classifies PNG or JPEG files with a saved model and prints the three most likely
- * classes of each with their probabilities. Images of any size, colour or grey, are prepared like the training data
- * (see {@link ImageInput}).
+ * The {@code predict} command: classifies PNG, JPEG, GIF or BMP files with a saved model and prints the three most
+ * likely classes of each with their probabilities. Images of any size up to {@link ImageInput#MAX_PIXELS}, colour
+ * or grey, are prepared like the training data (see {@link ImageInput}); the model must take one 28x28 grey image
+ * and give ten class scores, which is checked before anything runs.
  *
  * <pre>
  * weft predict --model report/weft.weft shoe.jpg shirt.png
@@ -27,13 +29,18 @@ final class Predict {
 
     static final String HELP = """
             Usage: weft predict [--model FILE] IMAGE...
-              Classifies PNG/JPEG images (any size, colour or grey) with a model saved by the study and prints
-              the three most likely classes with their probabilities.
+              Classifies images with a model saved by the study and prints the three most likely classes with
+              their probabilities. Any size, colour or grey.
+
+            Images: PNG, JPEG, GIF (first frame) and BMP, grey or RGB, with or without alpha (composited on
+              white), 8 or 16 bits, or with a palette; at most %d megapixels and %d pixels on a side.
+              Other colour spaces (e.g. CMYK JPEGs) are refused: save those as RGB first. Regular files only.
 
             Options:
-              --model FILE   the model (default: report/weft.weft, else report/reference.weft)
+              --model FILE   the model (default: report/weft.weft, else report/reference.weft); it must take
+                             one 28x28 grey image, shape [1, 28, 28], and give 10 class scores
               --help         this text
-            """;
+            """.formatted(ImageInput.MAX_PIXELS / 1_000_000, ImageInput.MAX_SIDE);
 
     private Predict() {
     }
@@ -69,10 +76,7 @@ final class Predict {
         }
         Sequential model = load(modelFile);
         List<String> names = FashionMnist.CLASS_NAMES;
-        if (model.numClasses() != names.size()) {
-            throw new UsageException("The model " + modelFile + " has " + model.numClasses() + " outputs, not the "
-                    + names.size() + " Fashion-MNIST classes.");
-        }
+        checkShapes(model, modelFile, names.size());
         float[] batch = new float[images.size() * ImageInput.SIDE * ImageInput.SIDE];
         for (int i = 0; i < images.size(); i++) {
             float[] pixels = ImageInput.load(images.get(i));
@@ -84,7 +88,7 @@ final class Predict {
         int classes = names.size();
         for (int i = 0; i < images.size(); i++) {
             int[] top = top(p, i * classes, classes, 3);
-            StringBuilder line = new StringBuilder(images.get(i).toString()).append(": ");
+            StringBuilder line = new StringBuilder(ImageInput.shown(images.get(i))).append(": ");
             for (int k = 0; k < top.length; k++) {
                 line.append(k == 0 ? "" : ", ").append(names.get(top[k]))
                         .append(String.format(Locale.ROOT, " %.1f%%", 100 * p[i * classes + top[k]]));
@@ -95,15 +99,38 @@ final class Predict {
     }
 
     private static Sequential load(Path file) {
+        String name = ImageInput.shown(file);
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UsageException("The model " + name + " is not a regular file (a folder, named pipe or "
+                    + "device?); give --model FILE with a model the study saved (reference.weft, weft.weft).");
+        }
         try {
             return Sequential.load(file);
         } catch (NoSuchFileException e) {
-            throw new UsageException("No model file " + file + ". Run the study first (./weft) or give "
+            throw new UsageException("No model file " + name + ". Run the study first (./weft) or give "
                     + "--model FILE with a model it saved (reference.weft, weft.weft).", e);
         } catch (ModelFormatException e) {
             throw new UsageException("Cannot load the model: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new UsageException("Cannot read the model " + file + ": " + e.getMessage(), e);
+            throw new UsageException("Cannot read the model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a model that does not take what predict feeds, one 28x28 grey image, or give one score a class. */
+    static void checkShapes(Sequential model, Path file, int classes) {
+        int[] expectedInput = {1, ImageInput.SIDE, ImageInput.SIDE};
+        int[] input = model.inputShape();
+        if (!Arrays.equals(input, expectedInput)) {
+            throw new UsageException("The model " + ImageInput.shown(file) + " takes inputs of shape "
+                    + Arrays.toString(input) + ", but predict feeds one 28x28 grey image, shape "
+                    + Arrays.toString(expectedInput) + ". Give --model FILE with a model the study saved.");
+        }
+        int[] output = model.outputShape();
+        if (output.length != 1 || output[0] != classes) {
+            throw new UsageException("The model " + ImageInput.shown(file) + " gives outputs of shape "
+                    + Arrays.toString(output) + ", but predict needs a vector of " + classes
+                    + " Fashion-MNIST class scores, shape [" + classes + "]. Give --model FILE with a model the "
+                    + "study saved.");
         }
     }
 

@@ -51,7 +51,7 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
               --help                 this text
 
             Other commands:
-              weft predict [--model FILE] IMAGE...   classify PNG/JPEG files with a saved model (top 3)
+              weft predict [--model FILE] IMAGE...   classify PNG/JPEG/GIF/BMP images with a saved model (top 3)
               weft convert [--data DIR] [--out DIR]  write the IDX files as Kaggle-layout CSV files
             """;
 

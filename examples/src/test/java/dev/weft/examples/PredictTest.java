@@ -1,0 +1,133 @@
+package dev.weft.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.layers.Dense;
+import dev.weft.layers.Flatten;
+import dev.weft.layers.Layer;
+import dev.weft.layers.ReLU;
+import dev.weft.layers.Sequential;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code weft predict}: what it accepts, and the one-paragraph refusals of models and files it cannot use. */
+class PredictTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private Path image;
+
+    @BeforeEach
+    void writeAnImage() throws IOException {
+        BufferedImage picture = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 5; y < 25; y++) {
+            for (int x = 10; x < 30; x++) {
+                picture.getRaster().setSample(x, y, 0, 180);
+            }
+        }
+        image = tmp.resolve("shirt.png");
+        ImageIO.write(picture, "png", image.toFile());
+    }
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path model(String name, int[] inputShape, Layer... layers) throws IOException {
+        Path file = tmp.resolve(name);
+        new Sequential(inputShape, 1, layers).save(file);
+        return file;
+    }
+
+    @Test
+    void aModelThatTakesAnotherInputShapeIsRefusedNamingTheFile() throws IOException {
+        Path flat = model("flat.weft", new int[] {784}, new Dense(10));
+
+        assertThat(run("predict", "--model", flat.toString(), image.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: The model " + flat).contains("[784]", "[1, 28, 28]")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aModelWithAnotherNumberOfOutputsIsRefusedNamingTheFile() throws IOException {
+        Path five = model("five.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(5));
+
+        assertThat(run("predict", "--model", five.toString(), image.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: The model " + five).contains("[5]", "10").doesNotContain("Exception");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aModelWhoseOutputIsNotAVectorIsRefusedNamingTheFile() throws IOException {
+        Path image3d = model("relu.weft", new int[] {1, 28, 28}, new ReLU());
+
+        assertThat(run("predict", "--model", image3d.toString(), image.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: The model " + image3d).contains("[1, 28, 28]", "vector")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void aFolderGivenAsTheModelIsRefused() throws IOException {
+        Path folder = Files.createDirectory(tmp.resolve("model.weft"));
+
+        assertThat(run("predict", "--model", folder.toString(), image.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: The model " + folder).contains("not a regular file");
+    }
+
+    @Test
+    void aFolderGivenAsAnImageIsRefused() throws IOException {
+        Path good = model("good.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
+        Path folder = Files.createDirectory(tmp.resolve("photos"));
+
+        assertThat(run("predict", "--model", good.toString(), folder.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: Image " + folder).contains("not a regular file");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aGoodModelAndImagePrintTheTopThreeClasses() throws IOException {
+        Path good = model("good.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
+
+        assertThat(run("predict", "--model", good.toString(), image.toString())).isZero();
+
+        assertThat(out()).matches(java.util.regex.Pattern.quote(image + ": ")
+                + "[^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%\\R");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void helpListsEveryAcceptedFormatAndTheLimits() {
+        assertThat(run("predict", "--help")).isZero();
+
+        assertThat(out()).contains("PNG", "JPEG", "GIF", "BMP", "16 bits", "palette", "CMYK",
+                ImageInput.MAX_PIXELS / 1_000_000 + " megapixels", ImageInput.MAX_SIDE + " pixels on a side",
+                "[1, 28, 28]", "10 class scores");
+    }
+}
