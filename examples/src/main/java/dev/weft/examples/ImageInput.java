@@ -100,7 +100,9 @@ public final class ImageInput {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Decoders throw unchecked exceptions too on malformed files; all of them mean "not a readable image".
-            throw new UsageException("Cannot read image " + name + ": " + e.getMessage()
+            String problem = e.getMessage() == null ? "the decoder failed (" + e.getClass().getSimpleName() + ")"
+                    : e.getMessage().replaceAll("[.\\s]+$", "");
+            throw new UsageException("Cannot read image " + name + ": " + problem
                     + ". Give a PNG, JPEG, GIF or BMP file.", e);
         }
     }

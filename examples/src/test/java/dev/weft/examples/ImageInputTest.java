@@ -377,6 +377,17 @@ class ImageInputTest {
     }
 
     @Test
+    void aTruncatedImageIsRefusedNamingIt() throws IOException {
+        Path png = tmp.resolve("cut.png");
+        ImageIO.write(photo(64, 48), "png", png.toFile());
+        byte[] bytes = Files.readAllBytes(png);
+        Files.write(png, Arrays.copyOf(bytes, 50));
+
+        assertThatThrownBy(() -> ImageInput.load(png)).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("Cannot read image " + png + ": ").hasMessageNotContaining("..");
+    }
+
+    @Test
     void controlCharactersInFileNamesAreEscapedInMessages() {
         Path odd = tmp.resolve("shoe\n\u001b[31m.png");
 
