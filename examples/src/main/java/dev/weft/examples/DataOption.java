@@ -18,7 +18,7 @@ final class DataOption {
     /** Fails with a usage message unless {@code data} is null (discover the data) or an existing folder. */
     static void check(Path data) {
         if (data != null && !Files.isDirectory(data)) {
-            throw new UsageException("--data " + data + " is not a folder. Point it at the folder with the four "
+            throw new UsageException("--data " + Printable.of(data) + " is not a folder. Point it at the folder with the four "
                     + "Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, ...) or the two Kaggle CSV files "
                     + "(fashion-mnist_train.csv, fashion-mnist_test.csv), or leave it out to search the usual places.");
         }
