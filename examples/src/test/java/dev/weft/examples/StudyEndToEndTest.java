@@ -49,7 +49,7 @@ class StudyEndToEndTest {
     }
 
     @Test
-    void exitsZeroAndSaysWhereTheReportIs() {
+    void exitsZeroAndSaysWhereTheReportIs() throws IOException {
         assertThat(exitCode).as("exit code; stderr: %s", errors).isZero();
         assertThat(console).contains("== [1/", "Loading and checking the data", "Training reference", "Training weft",
                 "Report: " + reportDir.toAbsolutePath().resolve("index.html"));
