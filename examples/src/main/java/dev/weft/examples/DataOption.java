@@ -25,6 +25,30 @@ final class DataOption {
     }
 
     /**
+     * Fails with the message loading would give, before the study prints anything, when the data is not in
+     * {@code data} or, when {@code data} is null, in none of the places discovery looks while a download is not
+     * allowed. Only looks at file names: the files' contents are checked when they are loaded.
+     */
+    static void checkPresent(Path data) {
+        check(data);
+        if (data != null) {
+            if (!FashionMnist.isIn(data)) {
+                load(data);   // the data is missing, so this throws the loader's message without reading anything
+            }
+            return;
+        }
+        String allow = System.getenv().getOrDefault(FashionMnistLoader.ENV_DOWNLOAD, "");
+        if (allow.equalsIgnoreCase("true") || allow.equals("1")) {
+            return;   // as FashionMnistLoader.fromSystem: the study's first stage downloads what is missing
+        }
+        try {
+            FashionMnistLoader.fromSystem().withDownload(false).locate();
+        } catch (DatasetNotFoundException e) {
+            throw new UsageException(DataErrors.describe(e), e);
+        }
+    }
+
+    /**
      * Loads from {@code data}, or from the first place discovery finds when {@code data} is null. Missing or
      * damaged data is a problem the user can fix ({@link UsageException}); any other read failure is an
      * input/output error.

@@ -37,7 +37,7 @@ final class Study {
         if (options.threads() >= 0) {
             Parallel.setThreads(options.threads() == 0 ? Parallel.allCores() : options.threads());
         }
-        DataOption.check(options.data());
+        DataOption.checkPresent(options.data());
         try (Report report = Report.create(options.out(), "Fashion-MNIST, studied with Weft")) {
             Stages stages = new Stages(out, 7 + options.models().size());
             out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",

@@ -75,6 +75,7 @@ class MainTest {
         assertThat(run("--data", empty.toString(), "--out", tmp.resolve("r").toString())).isEqualTo(Main.USAGE);
 
         assertThat(err()).contains("weft:").contains(empty.toString()).doesNotContain("\tat ");
+        assertThat(out()).isEmpty();
         assertThat(tmp.resolve("r")).doesNotExist();
         try (Stream<Path> entries = Files.list(tmp)) {
             assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".r.partial"));
@@ -149,6 +150,8 @@ class MainTest {
     @Test
     void aSecondStudyIntoTheSameFolderIsRefusedWithAMessage() throws IOException {
         Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("fashion-mnist_train.csv"), "");   // present by name; never read here
+        Files.writeString(data.resolve("fashion-mnist_test.csv"), "");
         Path report = tmp.resolve("r");
         try (Report running = Report.create(report, "T")) {
             assertThat(run("--data", data.toString(), "--out", report.toString())).isEqualTo(Main.USAGE);
