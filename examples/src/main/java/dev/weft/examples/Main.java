@@ -115,7 +115,7 @@ public final class Main {
             return USAGE;
         } catch (ExceptionInInitializerError e) {
             if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
-                err.println(paragraph(propertyProblem(e.getCause())));
+                err.println(paragraph("weft: " + propertyProblem(e.getCause())));
                 debug(e, err);
                 return USAGE;
             }
@@ -149,17 +149,17 @@ public final class Main {
             ConvolutionPlan.configured(ConvGeometry.valid(1, 1, 1, 1, 1, 1, 1, 1));
         } catch (ExceptionInInitializerError e) {
             if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
-                throw new UsageException(propertyProblem(e.getCause()).substring("weft: ".length()), e.getCause());
+                throw new UsageException(propertyProblem(e.getCause()), e.getCause());
             }
             throw e;
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new UsageException(propertyProblem(e).substring("weft: ".length()), e);
+            throw new UsageException(propertyProblem(e), e);
         }
     }
 
     /** The message for a bad {@code -Dweft.*} value; the core's own message names the property and the value. */
     private static String propertyProblem(Throwable e) {
-        return "weft: " + e.getMessage() + ". Fix or remove it (with the launcher, in WEFT_JAVA_OPTS).";
+        return e.getMessage() + ". Fix or remove it (with the launcher, in WEFT_JAVA_OPTS).";
     }
 
     private static void debug(Throwable e, PrintStream err) {

@@ -103,17 +103,26 @@ final class ReportFolder implements AutoCloseable {
         }
     }
 
-    /** Deletes the temporary folders of killed runs into the same output folder; the lock says none is running. */
-    private static void deleteLeftovers(Path parent, String name) throws IOException {
+    /**
+     * Deletes the temporary folders of killed runs into the same output folder (the lock says none is running);
+     * best effort, since a folder left over costs only space.
+     */
+    private static void deleteLeftovers(Path parent, String name) {
         Pattern leftover = Pattern.compile("\\." + Pattern.quote(name) + "\\.partial(-[0-9a-z]+)?");
         List<Path> found;
         try (Stream<Path> entries = Files.list(parent)) {
             found = entries.filter(p -> leftover.matcher(p.getFileName().toString()).matches())
                     .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
                     .filter(p -> Files.exists(p.resolve(Report.MARKER))).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return;
         }
         for (Path folder : found) {
-            Report.deleteTree(folder);
+            try {
+                Report.deleteTree(folder);
+            } catch (IOException | UncheckedIOException e) {
+                // Left for a later run; this run's folder has its own name.
+            }
         }
     }
 
