@@ -4,16 +4,20 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Writes a file under a temporary name in the same directory and renames it, so readers never see half a file and
- * a failure leaves the old file (or none) in place. Used by every writer of Weft: model files, datasets, charts.
+ * Writes a file under a temporary name in the same directory, forces it to disk, renames it and forces the
+ * directory to disk, so readers never see half a file, a failure leaves the old file (or none) in place, and a
+ * crash of the machine right after leaves the new file whole rather than empty. Used by every writer of Weft: model
+ * files, datasets, charts.
  *
  * <pre>{@code
  * AtomicFiles.write(Path.of("out/data.bin"), out -> out.write(bytes));
@@ -35,8 +39,8 @@ public final class AtomicFiles {
     }
 
     /**
-     * Writes {@code target} atomically: the content goes to a temporary file beside it, which is then renamed over
-     * it. Missing parent directories are created.
+     * Writes {@code target} atomically: the content goes to a temporary file beside it, which is synced and then
+     * renamed over it; then the directory is synced. Missing parent directories are created.
      *
      * @throws UncheckedIOException naming the file if anything fails (no temporary file is left behind)
      */
@@ -78,12 +82,39 @@ public final class AtomicFiles {
         }
     }
 
-    /** Renames atomically where the file system can, else replaces. */
+    /**
+     * Forces {@code source} to disk, renames it over {@code target} (atomically where the file system can, else
+     * replacing it) and forces {@code target}'s directory to disk.
+     */
     public static void moveIntoPlace(Path source, Path target) throws IOException {
+        syncFile(source);
         try {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path directory = target.toAbsolutePath().getParent();
+        if (directory != null) {
+            syncDirectory(directory);
+        }
+    }
+
+    /** Forces the content of the regular file {@code file} to disk. */
+    public static void syncFile(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Forces {@code directory}'s entries (a rename into it) to disk where the file system allows it; some (Windows,
+     * some network file systems) cannot open a directory for that, and there this does nothing.
+     */
+    public static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException notSupported) {
+            // The rename is done; only its durability across a power cut is then up to the file system.
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * never over the order of a reduction, so results are bit-identical whatever the thread count.
  *
  * <p>The number of threads defaults to {@link Runtime#availableProcessors()}; override it with the system
- * property {@code weft.threads} or {@link #setThreads(int)}.
+ * property {@code weft.threads} (0 for all cores, at most {@link #maxThreads()}: a bad value fails the class's
+ * initialisation with an {@link IllegalArgumentException} naming the property) or {@link #setThreads(int)}.
  *
  * <p>A training step runs dozens of short parallel loops one after the other. Handing each to a sleeping thread
  * costs the time to wake it, which can be as long as a short loop's work, so a loop shared that way can run slower
@@ -48,15 +49,43 @@ public final class Parallel {
     }
 
     private static int initialThreads() {
-        String value = System.getProperty("weft.threads");
-        if (value != null && !value.isBlank()) {
-            try {
-                return Math.max(1, Integer.parseInt(value.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-Dweft.threads must be a positive integer, was '" + value + "'", e);
-            }
+        return threadsProperty(System.getProperty("weft.threads"));
+    }
+
+    /**
+     * The thread count {@code -Dweft.threads=value} asks for: unset, blank or {@code 0} is {@link #allCores()}, else
+     * a whole number up to {@link #maxThreads()}.
+     *
+     * @throws IllegalArgumentException naming the property if the value is not such a number
+     */
+    static int threadsProperty(String value) {
+        if (value == null || value.isBlank()) {
+            return allCores();
         }
+        int count;
+        try {
+            count = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 0 || count > maxThreads()) {
+            throw new IllegalArgumentException("-Dweft.threads must be a whole number from 0 (all cores) to "
+                    + maxThreads() + " (four per core), was '" + value + "'");
+        }
+        return count == 0 ? allCores() : count;
+    }
+
+    /** The number of cores the JVM may use, the default thread count. */
+    public static int allCores() {
         return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The most threads the command line and {@code -Dweft.threads} accept: four per core. More only add switching;
+     * the loops are compute-bound.
+     */
+    public static int maxThreads() {
+        return 4 * allCores();
     }
 
     /** How many threads parallel loops use. */

@@ -164,4 +164,28 @@ class ParallelTest {
             assertThat(visits.get(i)).as("visits of %d", i).isEqualTo(1);
         }
     }
+
+    @Test
+    void theThreadsPropertyTakesZeroForAllCoresUpToFourPerCore() {
+        assertThat(Parallel.threadsProperty(null)).isEqualTo(Parallel.allCores());
+        assertThat(Parallel.threadsProperty(" ")).isEqualTo(Parallel.allCores());
+        assertThat(Parallel.threadsProperty("0")).isEqualTo(Parallel.allCores());
+        assertThat(Parallel.threadsProperty(" 3 ")).isEqualTo(3);
+        assertThat(Parallel.threadsProperty(Integer.toString(Parallel.maxThreads()))).isEqualTo(Parallel.maxThreads());
+        assertThat(Parallel.maxThreads()).isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "-1", "1000000", "2.5"})
+    void aBadThreadsPropertyIsAnErrorNamingIt(String value) {
+        assertThatThrownBy(() -> Parallel.threadsProperty(value)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-Dweft.threads").hasMessageContaining("'" + value + "'")
+                .hasMessageContaining("0 (all cores) to " + Parallel.maxThreads());
+    }
+
+    @Test
+    void aThreadsPropertyAboveFourPerCoreIsRefused() {
+        String tooMany = Integer.toString(Parallel.maxThreads() + 1);
+        assertThatThrownBy(() -> Parallel.threadsProperty(tooMany)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.weft.examples;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,18 +49,34 @@ final class Args {
         return value;
     }
 
+    /** The value of option {@code name} as a file or folder name. */
+    Path path(String name) {
+        String value = value(name);
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(name + " " + Printable.of(value) + " is not a valid file name here: "
+                    + Printable.of(e.getReason()) + ".", e);
+        }
+    }
+
     /** The value of option {@code name} as a whole number in {@code [1, max]}. */
     int positive(String name, int max) {
+        return count(name, 1, max);
+    }
+
+    /** The value of option {@code name} as a whole number in {@code [min, max]}. */
+    int count(String name, int min, int max) {
         String value = value(name);
         int n;
         try {
             n = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(name + " expects a positive whole number, got '" + value
-                    + "'. Run with --help for the options.");
+            throw new UsageException(name + " expects a whole number from " + min + " to " + max + ", got '"
+                    + Printable.of(value) + "'. Run with --help for the options.");
         }
-        if (n < 1 || n > max) {
-            throw new UsageException(name + " must be between 1 and " + max + ", got " + n
+        if (n < min || n > max) {
+            throw new UsageException(name + " must be between " + min + " and " + max + ", got " + n
                     + ". Run with --help for the options.");
         }
         return n;
@@ -67,7 +85,7 @@ final class Args {
     /** Fails if an option was given as {@code --flag=value} although it takes no value. */
     void noValue(String name) {
         if (pendingValue != null) {
-            throw new UsageException(name + " takes no value, got '" + name + "=" + pendingValue
+            throw new UsageException(name + " takes no value, got '" + name + "=" + Printable.of(pendingValue)
                     + "'. Run with --help for the options.");
         }
     }

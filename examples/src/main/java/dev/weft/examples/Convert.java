@@ -30,7 +30,12 @@ final class Convert {
     private Convert() {
     }
 
-    static int run(List<String> arguments, PrintStream out) {
+    /** The command's options: where the IDX files are ({@code null}: discovered), where to write, {@code --help}. */
+    record Options(Path data, Path target, boolean help) {
+    }
+
+    /** Parses and checks the command's options; throws {@link UsageException} on a bad one. */
+    static Options parse(List<String> arguments) {
         Path data = null;
         Path target = Path.of("data", "fashion-mnist-csv");
         Args args = new Args(arguments);
@@ -38,16 +43,27 @@ final class Convert {
             String name = args.nextName();
             switch (name) {
                 case "--help", "-h" -> {
-                    out.print(HELP);
-                    return Main.OK;
+                    args.noValue(name);
+                    return new Options(data, target, true);
                 }
-                case "--data" -> data = Path.of(args.value(name));
-                case "--out" -> target = Path.of(args.value(name));
-                default -> throw new UsageException("Unknown option '" + name + "' for convert; its options are "
-                        + "--data DIR, --out DIR and --help.");
+                case "--data" -> data = args.path(name);
+                case "--out" -> target = args.path(name);
+                default -> throw new UsageException("Unknown option '" + Printable.of(name) + "' for convert; its "
+                        + "options are --data DIR, --out DIR and --help.");
             }
         }
         DataOption.check(data);
+        return new Options(data, target, false);
+    }
+
+    static int run(List<String> arguments, PrintStream out) {
+        Options options = parse(arguments);
+        if (options.help()) {
+            out.print(HELP);
+            return Main.OK;
+        }
+        Path data = options.data();
+        Path target = options.target();
         long t0 = System.nanoTime();
         FashionMnist mnist = DataOption.load(data);
         List<Path> written;

@@ -1,7 +1,12 @@
 package dev.weft.examples;
 
+import dev.weft.core.Parallel;
+import dev.weft.core.conv.ConvGeometry;
+import dev.weft.core.conv.ConvolutionPlan;
+import dev.weft.core.simd.Kernels;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,6 +32,13 @@ public final class Main {
     /** Exit code of a bad command line or missing input. */
     public static final int USAGE = 2;
 
+    /**
+     * Hidden first argument: check the command line that follows (options, {@code -Dweft.*} properties, that
+     * {@code --data} is a folder and {@code --out} may be replaced) and exit, running nothing. The launcher runs it
+     * before it installs or downloads anything.
+     */
+    static final String CHECK_OPTIONS = "--check-options";
+
     private Main() {
     }
 
@@ -41,34 +53,73 @@ public final class Main {
     /** Runs the command, printing progress to {@code out} and problems to {@code err}; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> list = Arrays.asList(args);
+        boolean checkOnly = !list.isEmpty() && list.get(0).equals(CHECK_OPTIONS);
+        if (checkOnly) {
+            list = list.subList(1, list.size());
+        }
         String command = list.isEmpty() || list.get(0).startsWith("-") ? "study" : list.get(0);
         List<String> rest = list.isEmpty() || list.get(0).startsWith("-") ? list : list.subList(1, list.size());
         try {
             switch (command) {
                 case "study" -> {
                     StudyOptions options = StudyOptions.parse(rest);
+                    if (checkOnly) {
+                        if (!options.help()) {
+                            checkProperties();
+                            Report.checkReplaceable(options.out().toAbsolutePath().normalize());
+                            DataOption.check(options.data());
+                        }
+                        return OK;
+                    }
                     options.notes().forEach(err::println);
                     if (options.help()) {
                         out.print(StudyOptions.HELP);
                         return OK;
                     }
+                    checkProperties();
                     new Study(options, out).run();
                 }
                 case "predict" -> {
+                    if (checkOnly) {
+                        return OK;   // predict reads no data set, so the launcher installs nothing before it
+                    }
+                    if (!rest.contains("--help") && !rest.contains("-h")) {
+                        checkProperties();
+                    }
                     return Predict.run(rest, out);
                 }
                 case "convert" -> {
+                    if (checkOnly) {
+                        Convert.parse(rest);
+                        return OK;
+                    }
                     return Convert.run(rest, out);
                 }
-                case "help" -> out.print(StudyOptions.HELP);
-                default -> throw new UsageException("Unknown command '" + command + "'. The commands are study "
-                        + "(the default), predict and convert; run 'weft --help' for their options.");
+                case "help" -> {
+                    if (!checkOnly) {
+                        out.print(StudyOptions.HELP);
+                    }
+                }
+                default -> throw new UsageException("Unknown command '" + Printable.of(command) + "'. The commands "
+                        + "are study (the default), predict and convert; run 'weft --help' for their options.");
             }
             return OK;
         } catch (UsageException e) {
             err.println(paragraph("weft: " + e.getMessage()));
             debug(e, err);
             return USAGE;
+        } catch (InvalidPathException e) {
+            err.println(paragraph("weft: " + Printable.of(e.getInput()) + " is not a valid file name here: "
+                    + e.getReason() + "."));
+            debug(e, err);
+            return USAGE;
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
+                err.println(paragraph("weft: " + propertyProblem(e.getCause())));
+                debug(e, err);
+                return USAGE;
+            }
+            throw e;
         } catch (UncheckedIOException e) {
             err.println(paragraph("weft: an input/output error stopped the run: " + e.getMessage()
                     + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : "")
@@ -87,17 +138,44 @@ public final class Main {
         }
     }
 
+    /**
+     * Fails with a usage message if a {@code -Dweft.*} property of the core has a bad value: each is read once, at
+     * the start of the run, rather than when its first use comes minutes into the study.
+     */
+    static void checkProperties() {
+        try {
+            Parallel.threads();
+            Kernels.get();
+            ConvolutionPlan.configured(ConvGeometry.valid(1, 1, 1, 1, 1, 1, 1, 1));
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException || e.getCause() instanceof IllegalStateException) {
+                throw new UsageException(propertyProblem(e.getCause()), e.getCause());
+            }
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new UsageException(propertyProblem(e), e);
+        }
+    }
+
+    /** The message for a bad {@code -Dweft.*} value; the core's own message names the property and the value. */
+    private static String propertyProblem(Throwable e) {
+        return e.getMessage() + ". Fix or remove it (with the launcher, in WEFT_JAVA_OPTS).";
+    }
+
     private static void debug(Throwable e, PrintStream err) {
         if (Boolean.getBoolean("weft.debug")) {
             e.printStackTrace(err);
         }
     }
 
-    /** Wraps text at 100 columns so the message reads as one paragraph in a terminal. */
+    /**
+     * Wraps text at 100 columns so the message reads as one paragraph in a terminal; control characters from file
+     * names are escaped ({@link Printable#message}).
+     */
     static String paragraph(String text) {
         StringBuilder out = new StringBuilder();
         int column = 0;
-        for (String word : text.trim().split("\\s+")) {
+        for (String word : Printable.message(text).trim().split("\\s+")) {
             if (column > 0 && column + 1 + word.length() > 100) {
                 out.append('\n');
                 column = 0;

@@ -4,10 +4,8 @@ import dev.weft.analysis.charts.Chart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -19,9 +17,11 @@ import java.util.stream.Stream;
  * The study's report folder: one self-contained {@code index.html} with the figures as PNG files beside it, plus
  * whatever other files the study writes ({@code metrics.json}, models, ...).
  *
- * <p>Everything is written into a temporary sibling folder ({@code .NAME.partial}) and moved into place by
- * {@link #publish()}, so an interrupted run never leaves a half report that looks whole. An existing output folder
- * is only replaced if it is empty or is a previous Weft report (it holds the marker file {@code .weft-report}).
+ * <p>Everything is written into the run's own temporary sibling folder ({@code .NAME.partial-ID}) and moved into
+ * place by {@link #publish()}, so an interrupted run never leaves a half report that looks whole, and a failed move
+ * never loses a complete one ({@link ReportFolder}). An existing output folder is only replaced if it is empty or
+ * is a previous Weft report (it holds the marker file {@code .weft-report}). While a report is open, a second one
+ * into the same folder is refused. {@link #close()} discards a report that was never published.
  *
  * <pre>{@code
  * Report report = Report.create(Path.of("report"), "Fashion-MNIST study");
@@ -29,12 +29,14 @@ import java.util.stream.Stream;
  * report.figure("class_distribution.png", "Class distribution", "Every class has 6,000 images.");
  * report.publish();
  * }</pre>
+ * (in a try-with-resources block, so that a failed run's temporary folder is deleted and the lock released).
  */
-public final class Report {
+public final class Report implements AutoCloseable {
 
     /** The file whose presence marks a folder as a Weft report that a new run may replace. */
     public static final String MARKER = ".weft-report";
 
+    private final ReportFolder folder;
     private final Path out;
     private final Path work;
     private final String title;
@@ -42,9 +44,10 @@ public final class Report {
     private final List<String[]> toc = new ArrayList<>();
     private final Set<String> files = new LinkedHashSet<>();
 
-    private Report(Path out, Path work, String title) {
-        this.out = out;
-        this.work = work;
+    private Report(ReportFolder folder, String title) {
+        this.folder = folder;
+        this.out = folder.out();
+        this.work = folder.work();
         this.title = title;
     }
 
@@ -55,21 +58,10 @@ public final class Report {
     public static Report create(Path out, String title) {
         Path target = out.toAbsolutePath().normalize();
         checkReplaceable(target);
-        Path parent = target.getParent();
-        if (parent == null) {
+        if (target.getParent() == null) {
             throw new UsageException("--out cannot be the root folder; choose a folder such as 'report'.");
         }
-        Path work = parent.resolve("." + target.getFileName() + ".partial");
-        try {
-            Files.createDirectories(parent);
-            deleteTree(work);
-            Files.createDirectories(work);
-            Files.writeString(work.resolve(MARKER), "Written by the Weft study; a new run replaces this folder.\n");
-        } catch (IOException e) {
-            throw new UsageException("Cannot create the report folder next to " + target + ": " + e.getMessage()
-                    + ". Choose another --out folder you can write to.", e);
-        }
-        return new Report(target, work, title);
+        return new Report(ReportFolder.open(target), title);
     }
 
     /** Fails if {@code target} exists and is not a folder a new report may replace. */
@@ -78,16 +70,18 @@ public final class Report {
             return;
         }
         if (!Files.isDirectory(target)) {
-            throw new UsageException("--out " + target + " is a file, not a folder. Choose a folder such as 'report'.");
+            throw new UsageException("--out " + Printable.of(target) + " is a file, not a folder. Choose a folder "
+                    + "such as 'report'.");
         }
         try (Stream<Path> entries = Files.list(target)) {
             if (entries.findAny().isPresent() && !Files.exists(target.resolve(MARKER))) {
-                throw new UsageException("--out " + target + " already exists and is not a Weft report (it has no "
-                        + MARKER + " file), so the study will not replace it. Choose an empty or new folder, "
+                throw new UsageException("--out " + Printable.of(target) + " already exists and is not a Weft report "
+                        + "(it has no " + MARKER + " file), so the study will not replace it. Choose an empty or new folder, "
                         + "e.g. --out report.");
             }
         } catch (IOException e) {
-            throw new UsageException("Cannot read the --out folder " + target + ": " + e.getMessage(), e);
+            throw new UsageException("Cannot read the --out folder " + Printable.of(target) + ": "
+                    + Printable.of(e.getMessage()), e);
         }
     }
 
@@ -201,32 +195,29 @@ public final class Report {
     /**
      * Writes {@code index.html} and moves the finished folder into place, replacing a previous report. Returns the
      * final folder.
+     *
+     * @throws UncheckedIOException if the report cannot be moved into place; the message says where the new report
+     *     and the previous one are (neither is deleted)
      */
     public Path publish() {
+        return publish(ReportFolder.RENAME);
+    }
+
+    /** {@link #publish()} with the folder moves done by {@code move} (tests inject failures). */
+    Path publish(ReportFolder.Move move) {
         try {
             Files.writeString(work.resolve("index.html"), page(), StandardCharsets.UTF_8);
-            checkReplaceable(out);
-            Path old = null;
-            if (Files.exists(out)) {
-                old = out.resolveSibling("." + out.getFileName() + ".old");
-                deleteTree(old);
-                Files.move(out, old);
-            }
-            try {
-                Files.move(work, out, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException atomicFailed) {
-                if (atomicFailed instanceof FileAlreadyExistsException) {
-                    throw atomicFailed;
-                }
-                Files.move(work, out);
-            }
-            if (old != null) {
-                deleteTree(old);
-            }
-            return out;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not move the finished report from " + work + " to " + out, e);
+            folder.close();
+            throw new UncheckedIOException("could not write the report's page in " + Printable.of(work), e);
         }
+        return folder.publish(move);
+    }
+
+    /** Deletes the temporary folder of a report that was never published, and lets another study use the folder. */
+    @Override
+    public void close() {
+        folder.close();
     }
 
     /** Deletes a folder and everything in it, if it exists. */

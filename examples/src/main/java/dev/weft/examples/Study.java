@@ -7,7 +7,6 @@ import dev.weft.analysis.pca.Covariance;
 import dev.weft.analysis.pca.Pca;
 import dev.weft.core.Parallel;
 import dev.weft.core.simd.Kernels;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ import java.util.Locale;
  *
  * <p>{@link #run()} is the pipeline: one stage per section of the report, in the report's order, each in its own
  * class. Each stage announces itself on the console and is timed ({@link Stages}); the report is built in a
- * temporary folder and moved into place at the end (see {@link Report}).
+ * temporary folder and moved into place at the end; a run that fails before deletes it (see {@link Report}).
  */
 final class Study {
 
@@ -35,17 +34,15 @@ final class Study {
 
     /** Runs every stage and publishes the report; returns its folder. */
     Path run() {
-        if (options.threads() > 0) {
-            Parallel.setThreads(options.threads());
+        if (options.threads() >= 0) {
+            Parallel.setThreads(options.threads() == 0 ? Parallel.allCores() : options.threads());
         }
-        DataOption.check(options.data());
-        Report report = Report.create(options.out(), "Fashion-MNIST, studied with Weft");
-        Stages stages = new Stages(out, 7 + options.models().size());
-        out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
-                EnvironmentSection.jdk(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
-                Kernels.get().name(), report.target());
-        boolean published = false;
-        try {
+        DataOption.checkPresent(options.data());
+        try (Report report = Report.create(options.out(), "Fashion-MNIST, studied with Weft")) {
+            Stages stages = new Stages(out, 7 + options.models().size());
+            out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
+                    EnvironmentSection.jdk(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
+                    Kernels.get().name(), Printable.of(report.target()));
             long seed = options.seed();
             DataStage.Data data = stages.run("Loading and checking the data",
                     () -> DataStage.load(options, report, out));
@@ -76,17 +73,8 @@ final class Study {
             EnvironmentSection.write(report, options, stages);
             ResultFiles.writeMetrics(report, stages.elapsedSeconds(), pca, runs);
             Path where = report.publish();
-            published = true;
             summary(where, stages, runs);
             return where;
-        } finally {
-            if (!published) {
-                try {
-                    Report.deleteTree(report.dir());
-                } catch (IOException ignored) {
-                    // best effort: the folder's name (.NAME.partial) already says it is not a finished report
-                }
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.examples;
 
+import dev.weft.core.Parallel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Locale;
  * @param epochs   epochs for every trained model, or {@code 0} for each model's own default
  * @param limit    use only the first {@code limit} training images, or {@code 0} for all
  * @param seed     the seed of every random choice of the study
- * @param threads  worker threads, or {@code 0} for all cores
+ * @param threads  worker threads, {@code 0} for all cores, or {@link #THREADS_UNSET} when {@code --threads} was
+ *                 not given ({@code -Dweft.threads} then decides, else all cores)
  * @param models   which models to train, in order ({@code reference}, {@code weft})
  * @param help     whether {@code --help} was given
  * @param notes    one-line notes for the user about the options given (e.g. a deprecated spelling)
@@ -27,6 +29,9 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
      */
     static final String SEED_ALIAS_NOTE = "note: --model seed is deprecated and will be removed in the next release;"
             + " the reference study's network is now the 'reference' model (--model reference).";
+
+    /** The value of {@link #threads()} when {@code --threads} was not given. */
+    public static final int THREADS_UNSET = -1;
 
     /** The smallest {@code --limit}: ten images per class in the validation split. */
     public static final int MIN_LIMIT = 1000;
@@ -45,7 +50,8 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
               --epochs N             epochs for each model (default: reference 10, weft 7)
               --limit N              use only the first N training images, for a quick look
               --seed N               random seed of every random choice (default: 42)
-              --threads N            worker threads (default: all cores)
+              --threads N            worker threads, 0 for all cores, at most four per core
+                                     (default: all cores, or -Dweft.threads)
               --model M              which models to train: reference (the reference study's
                                      network), weft or both (default: both)
               --help                 this text
@@ -62,7 +68,7 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
         int epochs = 0;
         int limit = 0;
         long seed = 42;
-        int threads = 0;
+        int threads = THREADS_UNSET;
         List<String> models = List.of("reference", "weft");
         boolean help = false;
         List<String> notes = new ArrayList<>();
@@ -74,8 +80,8 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                     args.noValue(name);
                     help = true;
                 }
-                case "--out" -> out = Path.of(args.value(name));
-                case "--data" -> data = Path.of(args.value(name));
+                case "--out" -> out = args.path(name);
+                case "--data" -> data = args.path(name);
                 case "--epochs" -> epochs = args.positive(name, 1_000);
                 case "--limit" -> {
                     limit = args.positive(name, Integer.MAX_VALUE);
@@ -84,13 +90,13 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                                 + "on; use at least " + MIN_LIMIT + ", e.g. --limit 2000 for a quick look.");
                     }
                 }
-                case "--threads" -> threads = args.positive(name, 1_024);
+                case "--threads" -> threads = args.count(name, 0, Parallel.maxThreads());
                 case "--seed" -> {
                     String value = args.value(name);
                     try {
                         seed = Long.parseLong(value.trim());
                     } catch (NumberFormatException e) {
-                        throw new UsageException("--seed expects a whole number, got '" + value
+                        throw new UsageException("--seed expects a whole number, got '" + Printable.of(value)
                                 + "'. Run with --help for the options.");
                     }
                 }
@@ -104,13 +110,13 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                         }
                         case "weft" -> List.of("weft");
                         case "both" -> List.of("reference", "weft");
-                        default -> throw new UsageException("--model expects reference, weft or both, got '" + value
-                                + "'. Run with --help for the options.");
+                        default -> throw new UsageException("--model expects reference, weft or both, got '"
+                                + Printable.of(value) + "'. Run with --help for the options.");
                     };
                 }
-                default -> throw new UsageException("Unknown option '" + name + "' for the study command. "
-                        + "Its options are --out, --data, --epochs, --limit, --seed, --threads, --model and --help; "
-                        + "the other commands are 'predict' and 'convert'. Run 'weft --help' for details.");
+                default -> throw new UsageException("Unknown option '" + Printable.of(name) + "' for the study "
+                        + "command. Its options are --out, --data, --epochs, --limit, --seed, --threads, --model and "
+                        + "--help; the other commands are 'predict' and 'convert'. Run 'weft --help' for details.");
             }
         }
         return new StudyOptions(out, data, epochs, limit, seed, threads, models, help, List.copyOf(notes));

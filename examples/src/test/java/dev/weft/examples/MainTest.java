@@ -8,7 +8,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's contract: exit codes and one-paragraph messages, never a stack trace. */
@@ -69,8 +75,11 @@ class MainTest {
         assertThat(run("--data", empty.toString(), "--out", tmp.resolve("r").toString())).isEqualTo(Main.USAGE);
 
         assertThat(err()).contains("weft:").contains(empty.toString()).doesNotContain("\tat ");
+        assertThat(out()).isEmpty();
         assertThat(tmp.resolve("r")).doesNotExist();
-        assertThat(tmp.resolve(".r.partial")).doesNotExist();
+        try (Stream<Path> entries = Files.list(tmp)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".r.partial"));
+        }
     }
 
     @Test
@@ -81,5 +90,113 @@ class MainTest {
         errBytes.reset();
         assertThat(run("predict", "--model", tmp.resolve("none.weft").toString(), "x.png")).isEqualTo(Main.USAGE);
         assertThat(err()).contains("No model file");
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void checkOptionsRefusesABadCommandLineBeforeAnythingIsInstalled() {
+        assertThat(run(Main.CHECK_OPTIONS, "--epochs", "0")).isEqualTo(Main.USAGE);
+        assertThat(err()).startsWith("weft: --epochs must be between 1 and");
+        assertThat(out()).isEmpty();
+
+        errBytes.reset();
+        assertThat(run(Main.CHECK_OPTIONS, "--data", tmp.resolve("nowhere").toString())).isEqualTo(Main.USAGE);
+        assertThat(err()).startsWith("weft: --data ").contains("is not a folder");
+
+        errBytes.reset();
+        assertThat(run(Main.CHECK_OPTIONS, "convert", "--outt", "x")).isEqualTo(Main.USAGE);
+        assertThat(err()).startsWith("weft: Unknown option '--outt' for convert");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void checkOptionsRefusesAnOutFolderThatIsNotAReport() throws IOException {
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("thesis.tex"), "precious");
+
+        assertThat(run(Main.CHECK_OPTIONS, "--out", mine.toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: --out " + mine.toAbsolutePath()).contains("not a Weft report");
+    }
+
+    @Test
+    void checkOptionsAcceptsAGoodCommandLineAndRunsNothing() {
+        Path report = tmp.resolve("r");
+
+        assertThat(run(Main.CHECK_OPTIONS, "--out", report.toString(), "--epochs", "1", "--threads", "0"))
+                .isEqualTo(Main.OK);
+        assertThat(run(Main.CHECK_OPTIONS, "convert", "--out", tmp.resolve("csv").toString())).isEqualTo(Main.OK);
+
+        assertThat(out()).isEmpty();
+        assertThat(err()).isEmpty();
+        assertThat(tmp).isEmptyDirectory();
+    }
+
+    @Test
+    void controlCharactersInAFileNameAreEscapedInTheMessage() {
+        String name = tmp.resolve("evil\u001b[2J\nname").toString();
+
+        assertThat(run("--data", name, "--out", tmp.resolve("r").toString())).isEqualTo(Main.USAGE);
+
+        assertThat(err()).contains("evil\\u001B[2J\\nname").doesNotContain("\u001b")
+                .startsWith("weft: --data ");
+        assertThat(err().strip()).doesNotContain("\n" + "name");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void aSecondStudyIntoTheSameFolderIsRefusedWithAMessage() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.writeString(data.resolve("fashion-mnist_train.csv"), "");   // present by name; never read here
+        Files.writeString(data.resolve("fashion-mnist_test.csv"), "");
+        Path report = tmp.resolve("r");
+        try (Report running = Report.create(report, "T")) {
+            assertThat(run("--data", data.toString(), "--out", report.toString())).isEqualTo(Main.USAGE);
+            assertThat(err()).startsWith("weft: Another study is writing its report into " + report.toAbsolutePath());
+            assertThat(out()).isEmpty();
+            assertThat(running.dir()).exists();
+        }
+    }
+
+    /** Runs the command line in a new JVM (a bad property fails a class's initialisation for good). */
+    private static String[] runJava(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(process.exitValue()), stdout, stderr};
+    }
+
+    @ParameterizedTest
+    @CsvSource({"-Dweft.threads=abc, -Dweft.threads must be a whole number",
+        "-Dweft.threads=1000000, -Dweft.threads must be a whole number",
+        "-Dweft.simd=maybe, -Dweft.simd must be true or false"})
+    void aBadPropertyIsAOneLineUsageError(String property, String message) throws Exception {
+        String[] result = runJava(List.of(property), Main.CHECK_OPTIONS, "--out", tmp.resolve("r").toString());
+
+        assertThat(result[0]).isEqualTo(Integer.toString(Main.USAGE));
+        assertThat(result[1]).isEmpty();
+        assertThat(result[2]).startsWith("weft: " + message).doesNotContain("\tat ", "Exception");
+    }
+
+    @Test
+    void aBadConvolutionPropertyIsAUsageErrorBeforeTheStudyStarts() throws Exception {
+        String[] result = runJava(List.of("-Dweft.convolution=naive", "-Dweft.simd=false"), "--out",
+                tmp.resolve("r").toString(), "--data", tmp.toString());
+
+        assertThat(result[0]).isEqualTo(Integer.toString(Main.USAGE));
+        assertThat(result[1]).isEmpty();
+        assertThat(result[2]).contains("weft: -Dweft.convolution=naive is not an accepted value")
+                .doesNotContain("\tat ", "Exception");
+        assertThat(tmp.resolve("r")).doesNotExist();
     }
 }

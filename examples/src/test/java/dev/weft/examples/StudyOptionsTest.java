@@ -3,6 +3,7 @@ package dev.weft.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.core.Parallel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,5 +85,23 @@ class StudyOptionsTest {
         assertThat(options.seed()).isEqualTo(3);
         assertThat(options.notes()).containsExactly(StudyOptions.SEED_ALIAS_NOTE);
         assertThat(StudyOptions.SEED_ALIAS_NOTE).contains("deprecated", "--model reference").doesNotContain("\n");
+    }
+
+    @Test
+    void threadsTakesZeroForAllCoresUpToFourPerCore() {
+        assertThat(StudyOptions.parse(List.of()).threads()).isEqualTo(StudyOptions.THREADS_UNSET);
+        assertThat(StudyOptions.parse(List.of("--threads", "0")).threads()).isZero();
+        int max = Parallel.maxThreads();
+        assertThat(StudyOptions.parse(List.of("--threads", Integer.toString(max))).threads()).isEqualTo(max);
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--threads", Integer.toString(max + 1))))
+                .isInstanceOf(UsageException.class).hasMessageContaining("between 0 and " + max);
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--threads", "-1")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("between 0 and " + max);
+    }
+
+    @Test
+    void aFileNameJavaCannotUseIsAUsageError() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--out", "a\u0000b")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--out a\\u0000b is not a valid file name");
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.core.simd;
 
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -8,7 +9,9 @@ import java.util.logging.Logger;
  * <p>The Vector API implementation is loaded by name only after checking that the {@code jdk.incubator.vector}
  * module is in the boot layer (otherwise loading it would fail with {@code NoClassDefFoundError}). The system
  * property {@code weft.simd} forces the choice: {@code false} selects the scalar kernels, {@code true} fails
- * loudly if SIMD is unavailable.
+ * loudly if SIMD is unavailable; any other value fails too. Either failure is the {@link IllegalArgumentException}
+ * or {@link IllegalStateException} that caused the {@link ExceptionInInitializerError} of the first
+ * {@link Kernels#get()}.
  */
 final class KernelsProvider {
     private static final Logger LOG = Logger.getLogger("dev.weft.core");
@@ -20,8 +23,8 @@ final class KernelsProvider {
     }
 
     private static Kernels choose() {
-        String flag = System.getProperty("weft.simd", "").trim();
-        if (flag.equalsIgnoreCase("false")) {
+        String flag = flag(System.getProperty("weft.simd"));
+        if (flag.equals("false")) {
             LOG.info("Weft kernels: scalar (SIMD switched off by -Dweft.simd=false)");
             return new ScalarKernels();
         }
@@ -37,10 +40,25 @@ final class KernelsProvider {
                 reason = "the Vector API implementation could not be loaded: " + e;
             }
         }
-        if (flag.equalsIgnoreCase("true")) {
+        if (flag.equals("true")) {
             throw new IllegalStateException("-Dweft.simd=true but " + reason);
         }
         LOG.warning("Weft kernels: scalar, because " + reason);
         return new ScalarKernels();
+    }
+
+    /**
+     * The value of {@code -Dweft.simd} in lower case: {@code true}, {@code false}, or empty when unset.
+     *
+     * @throws IllegalArgumentException naming the property for any other value, so a typo never silently does
+     *     nothing
+     */
+    static String flag(String value) {
+        String flag = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (!flag.isEmpty() && !flag.equals("true") && !flag.equals("false")) {
+            throw new IllegalArgumentException("-Dweft.simd must be true or false (or unset: SIMD when available), "
+                    + "was '" + value + "'");
+        }
+        return flag;
     }
 }
