@@ -56,7 +56,7 @@ public final class ImageInput {
      * not a PNG, JPEG, GIF or BMP image, too large, or in a colour space other than grey or RGB (e.g. CMYK).
      */
     public static float[] load(Path file) {
-        String name = shown(file);
+        String name = Printable.of(file);
         if (!Files.exists(file)) {
             throw new UsageException("Image file " + name + " does not exist.");
         }
@@ -337,20 +337,5 @@ public final class ImageInput {
             }
         }
         return count == 0 ? 0 : (float) (sum / count);
-    }
-
-    /** A file name fit for a one-line message: control characters are shown as escapes, not acted on. */
-    static String shown(Path file) {
-        String text = file.toString();
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -88,7 +88,7 @@ final class Predict {
         int classes = names.size();
         for (int i = 0; i < images.size(); i++) {
             int[] top = top(p, i * classes, classes, 3);
-            StringBuilder line = new StringBuilder(ImageInput.shown(images.get(i))).append(": ");
+            StringBuilder line = new StringBuilder(Printable.of(images.get(i))).append(": ");
             for (int k = 0; k < top.length; k++) {
                 line.append(k == 0 ? "" : ", ").append(names.get(top[k]))
                         .append(String.format(Locale.ROOT, " %.1f%%", 100 * p[i * classes + top[k]]));
@@ -99,7 +99,7 @@ final class Predict {
     }
 
     private static Sequential load(Path file) {
-        String name = ImageInput.shown(file);
+        String name = Printable.of(file);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UsageException("The model " + name + " is not a regular file (a folder, named pipe or "
                     + "device?); give --model FILE with a model the study saved (reference.weft, weft.weft).");
@@ -121,13 +121,13 @@ final class Predict {
         int[] expectedInput = {1, ImageInput.SIDE, ImageInput.SIDE};
         int[] input = model.inputShape();
         if (!Arrays.equals(input, expectedInput)) {
-            throw new UsageException("The model " + ImageInput.shown(file) + " takes inputs of shape "
+            throw new UsageException("The model " + Printable.of(file) + " takes inputs of shape "
                     + Arrays.toString(input) + ", but predict feeds one 28x28 grey image, shape "
                     + Arrays.toString(expectedInput) + ". Give --model FILE with a model the study saved.");
         }
         int[] output = model.outputShape();
         if (output.length != 1 || output[0] != classes) {
-            throw new UsageException("The model " + ImageInput.shown(file) + " gives outputs of shape "
+            throw new UsageException("The model " + Printable.of(file) + " gives outputs of shape "
                     + Arrays.toString(output) + ", but predict needs a vector of " + classes
                     + " Fashion-MNIST class scores, shape [" + classes + "]. Give --model FILE with a model the "
                     + "study saved.");

@@ -392,7 +392,7 @@ class ImageInputTest {
         Path odd = tmp.resolve("shoe\n\u001b[31m.png");
 
         assertThatThrownBy(() -> ImageInput.load(odd)).isInstanceOf(UsageException.class)
-                .hasMessageContaining("shoe\\u000a\\u001b[31m.png")
+                .hasMessageContaining("shoe\\n\\u001B[31m.png")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\u001b"));
     }
 }
