@@ -50,8 +50,8 @@ import java.util.zip.CRC32;
  * variance non-negative. Only then are the layers built, so loading never allocates much more than the file holds.
  * Layer settings out of range (a dropout rate of 1, an infinite epsilon, a kernel of 0) are refused by the layer's
  * factory. Every problem is a {@link ModelFormatException} naming the file, the byte position, the layer or the
- * tensor; only a fully read model is returned. Neither saving nor loading names a layer class: each layer states its settings
- * ({@link Layer#spec()}) and the registry rebuilds it from them.
+ * tensor; only a fully read model is returned. Neither saving nor loading names a layer class: each layer states
+ * its settings ({@link Layer#spec()}) and the registry rebuilds it from them.
  */
 public final class ModelFile {
     static final byte[] MAGIC = "WEFTMODL".getBytes(StandardCharsets.US_ASCII);
@@ -250,8 +250,13 @@ public final class ModelFile {
             throw in.error(in.position - 4, "expected a layer count in [1, " + MAX_LAYERS + "] that the "
                     + (in.limit - in.position) + " remaining bytes can hold but found " + layerCount);
         }
+        List<PositionedSpec> specs = new ArrayList<>();
         Layer[] layers = new Layer[layerCount];
-        List<TensorHeader> expected = expectedTensors(in, inputShape, layers);
+        for (int i = 0; i < layerCount; i++) {
+            specs.add(readSpec(in, i));
+            layers[i] = create(in, specs.get(i), i);
+        }
+        List<TensorHeader> expected = expectedTensors(in, inputShape, specs);
 
         int tensorCount = in.readInt();
         if (tensorCount != expected.size()) {
@@ -289,31 +294,32 @@ public final class ModelFile {
         return model;
     }
 
-    /** A tensor the architecture needs: its full name, shape, element count and where its header is expected. */
+    /** A layer's spec and the byte position it was read from, for messages. */
+    private record PositionedSpec(LayerSpec spec, long at) {
+    }
+
+    /**
+     * A tensor the architecture needs: its full name, shape, element count, whether it must be non-negative, and
+     * the position of its layer's spec, for messages.
+     */
     private record TensorHeader(String name, int[] dimensions, int size, boolean nonNegative, long at) {
     }
 
     /**
-     * Reads the layer specs into {@code layers} (unbuilt) and walks their shapes from {@code inputShape} without
-     * building anything: the tensors the built model will hold, in file order.
+     * Walks the shapes of the layers {@code specs} describe from {@code inputShape} without building anything:
+     * the tensors the built model will hold, in file order, each refused unless it fits an array.
      */
-    private static List<TensorHeader> expectedTensors(Reader in, int[] inputShape, Layer[] layers)
+    private static List<TensorHeader> expectedTensors(Reader in, int[] inputShape, List<PositionedSpec> specs)
             throws ModelFormatException {
         requireSize(in, HEADER_SIZE + 8, "the input shape", inputShape);
-        List<LayerSpec> specs = new ArrayList<>();
-        for (int i = 0; i < layers.length; i++) {
-            LayerSpec spec = readSpec(in, i);
-            layers[i] = create(in, spec, i);
-            specs.add(spec);
-        }
         List<List<LayerTypes.TensorShape>> parameters = new ArrayList<>();
         List<List<LayerTypes.TensorShape>> statistics = new ArrayList<>();
         List<String> layerNames = new ArrayList<>();
         Map<String, Integer> counts = new HashMap<>();
         int[] shape = inputShape;
-        for (int i = 0; i < layers.length; i++) {
-            LayerSpec spec = specs.get(i);
-            long at = in.specPositions.get(i);
+        for (int i = 0; i < specs.size(); i++) {
+            LayerSpec spec = specs.get(i).spec();
+            long at = specs.get(i).at();
             // The names Sequential gives: the type in lower case and a count per type.
             String prefix = spec.type().toLowerCase(Locale.ROOT);
             String name = prefix + "_" + counts.merge(prefix, 1, Integer::sum);
@@ -333,10 +339,10 @@ public final class ModelFile {
         }
         List<TensorHeader> expected = new ArrayList<>();
         for (List<List<LayerTypes.TensorShape>> group : List.of(parameters, statistics)) {
-            for (int i = 0; i < layers.length; i++) {
+            for (int i = 0; i < specs.size(); i++) {
                 for (LayerTypes.TensorShape t : group.get(i)) {
                     String name = layerNames.get(i) + "/" + t.name();
-                    long at = in.specPositions.get(i);
+                    long at = specs.get(i).at();
                     int size = requireSize(in, at, "tensor " + name, t.dimensions());
                     expected.add(new TensorHeader(name, t.dimensions(), size, t.nonNegative(), at));
                 }
@@ -381,7 +387,7 @@ public final class ModelFile {
         return values;
     }
 
-    private static LayerSpec readSpec(Reader in, int index) throws ModelFormatException {
+    private static PositionedSpec readSpec(Reader in, int index) throws ModelFormatException {
         long at = in.position;
         String type = in.readUtf();
         int[] ints = new int[in.readByte()];
@@ -398,17 +404,17 @@ public final class ModelFile {
                     + String.join(", ", LayerTypes.names()));
         }
         in.expectCounts(at, type, ints, entry.intCount(), floats, entry.floatCount());
-        in.specPositions.add(at);
-        return new LayerSpec(type, ints, floats);
+        return new PositionedSpec(new LayerSpec(type, ints, floats), at);
     }
 
     /** An unbuilt layer from {@code spec}: the factory refuses settings out of range, e.g. a rate of 1. */
-    private static Layer create(Reader in, LayerSpec spec, int index) throws ModelFormatException {
+    private static Layer create(Reader in, PositionedSpec read, int index) throws ModelFormatException {
+        LayerSpec spec = read.spec();
         try {
             return LayerTypes.find(spec.type()).factory().apply(spec);
         } catch (IllegalArgumentException e) {
-            throw in.error(in.specPositions.get(index), "invalid configuration of layer " + index + " ("
-                    + spec.type() + "): " + e.getMessage());
+            throw in.error(read.at(), "invalid configuration of layer " + index + " (" + spec.type() + "): "
+                    + e.getMessage());
         }
     }
 
@@ -436,9 +442,6 @@ public final class ModelFile {
         ModelFormatException error(long at, String problem) {
             return new ModelFormatException(file, at, problem);
         }
-
-        /** Positions of the layer specs read so far, for messages. */
-        final List<Long> specPositions = new ArrayList<>();
 
         /** Refuses to go on unless {@code n} more bytes remain: checked before allocating room for them. */
         void require(long n) throws ModelFormatException {

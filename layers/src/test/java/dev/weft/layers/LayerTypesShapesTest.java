@@ -24,7 +24,8 @@ class LayerTypesShapesTest {
                 LayerSpec.ofInts("Dense", 7), LayerSpec.ofInts("Flatten"), LayerSpec.ofInts("ReLU"),
                 LayerSpec.ofFloats("Dropout", 0.25f), LayerSpec.ofFloats("BatchNorm", 0.9f, 1e-3f),
                 LayerSpec.ofInts("GlobalAveragePool"));
-        assertThat(specs.stream().map(LayerSpec::type).distinct()).containsExactlyInAnyOrderElementsOf(LayerTypes.names());
+        assertThat(specs.stream().map(LayerSpec::type).distinct())
+                .containsExactlyInAnyOrderElementsOf(LayerTypes.names());
         List<int[]> inputs = List.of(new int[] {5}, new int[] {2, 7, 9}, new int[] {1, 3, 3}, new int[] {4, 12, 5});
         int checked = 0;
         for (LayerSpec spec : specs) {
