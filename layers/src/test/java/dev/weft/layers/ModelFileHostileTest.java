@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
@@ -75,6 +76,48 @@ class ModelFileHostileTest {
         assertRefusedCheaply(absent, "truncated");
         byte[] valid = file(new int[] {1, 28, 28}, spec -> spec.layer("Conv2D", new int[] {1, 29, 1, 0}, new float[0]));
         assertRefusedCheaply(valid, "conv2d_1 (Conv2D) cannot take input shape [1, 28, 28]");
+    }
+
+    @Test
+    void extremeWindowSettingsGiveAModelOrAModelFormatException() {
+        int[] extremes = {1, 2, 3, 27, 28, 29, 1 << 30, Integer.MAX_VALUE};
+        int files = 0;
+        for (int kernel : extremes) {
+            for (int stride : extremes) {
+                for (int padding = 0; padding < 2; padding++) {
+                    expectOnlyFormatErrors(withZeroWeights(LayerSpec.ofInts("Conv2D", 2, kernel, stride, padding)),
+                            "Conv2D kernel " + kernel + " stride " + stride + " padding " + padding);
+                    files++;
+                }
+                expectOnlyFormatErrors(withZeroWeights(LayerSpec.ofInts("MaxPool2D", kernel, stride)),
+                        "MaxPool2D pool " + kernel + " stride " + stride);
+            }
+        }
+        assertThat(files).isEqualTo(128);
+    }
+
+    /** A file with one layer on a 1x28x28 input and zero weights of the shapes the registry expects, if any. */
+    private static byte[] withZeroWeights(LayerSpec spec) {
+        return file(new int[] {1, 28, 28}, payload -> {
+            payload.layer(spec.type(), spec.ints(), spec.floats());
+            LayerTypes.Shapes shapes;
+            try {
+                shapes = LayerTypes.find(spec.type()).shapes().apply(spec, new int[] {1, 28, 28});
+            } catch (IllegalArgumentException refused) {
+                payload.out.writeInt(0);
+                return;
+            }
+            payload.out.writeInt(shapes.parameters().size());
+            for (LayerTypes.TensorShape t : shapes.parameters()) {
+                // The values, or the first megabyte of them when there are more: the reader must notice.
+                long bytes = 4;
+                for (int d : t.dimensions()) {
+                    bytes = Math.min(bytes * d, 1 << 20);
+                }
+                payload.tensorHeader(spec.type().toLowerCase(Locale.ROOT) + "_1/" + t.name(), t.dimensions());
+                payload.out.write(new byte[(int) bytes]);
+            }
+        });
     }
 
     @Test
