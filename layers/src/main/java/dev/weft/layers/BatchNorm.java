@@ -51,10 +51,10 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         this(0.99f, 1e-3f);
     }
 
-    /** Custom running-statistics momentum in [0, 1) and epsilon > 0. */
+    /** Custom running-statistics momentum in [0, 1) and a finite epsilon > 0. */
     public BatchNorm(float momentum, float epsilon) {
-        if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {
-            throw new IllegalArgumentException("BatchNorm needs momentum in [0, 1) and epsilon > 0, got "
+        if (!(momentum >= 0 && momentum < 1) || !(epsilon > 0 && epsilon < Float.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("BatchNorm needs momentum in [0, 1) and a finite epsilon > 0, got "
                     + momentum + ", " + epsilon);
         }
         this.momentum = momentum;
@@ -76,6 +76,19 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     static BatchNorm fromSpec(LayerSpec spec) {
         float[] s = spec.floats();
         return new BatchNorm(s[0], s[1]);
+    }
+
+    /** What the layer {@code spec} describes holds on input {@code in}, worked out without building it. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        if (in.length != 1 && in.length != 3) {
+            throw new IllegalArgumentException("BatchNorm expects [features] or [channels, height, width] per sample");
+        }
+        int channels = in[0];
+        return new LayerTypes.Shapes(in, List.of(
+                LayerTypes.TensorShape.of("gamma", channels),
+                LayerTypes.TensorShape.of("beta", channels)), List.of(
+                LayerTypes.TensorShape.of("runningMean", channels),
+                new LayerTypes.TensorShape("runningVariance", new int[] {channels}, true)));
     }
 
     /** Weight of the old running statistics in each update (0.99 by default). */

@@ -101,6 +101,32 @@ public final class Conv2D extends AbstractLayer implements Fusable {
         return new Conv2D(s[0], s[1], s[2], Padding.values()[s[3]]);
     }
 
+    /** What the layer {@code spec} describes holds on input {@code in}, worked out without building it. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        int[] s = spec.ints();
+        int outChannels = s[0];
+        int kernel = s[1];
+        if (in.length != 3) {
+            throw new IllegalArgumentException("Conv2D expects [channels, height, width] per sample");
+        }
+        boolean valid = s[3] == Padding.VALID.ordinal();
+        int[] out = {outChannels, outputSize(in[1], kernel, s[2], valid), outputSize(in[2], kernel, s[2], valid)};
+        return new LayerTypes.Shapes(out, List.of(
+                LayerTypes.TensorShape.of("weights", outChannels, in[0], kernel, kernel),
+                LayerTypes.TensorShape.of("bias", outChannels)), List.of());
+    }
+
+    /** VALID: {@code (size - kernel) / stride + 1}; SAME: {@code ceil(size / stride)}, as {@link Padding} says. */
+    private static int outputSize(int size, int kernel, int stride, boolean valid) {
+        if (!valid) {
+            return (size - 1) / stride + 1;
+        }
+        if (kernel > size) {
+            throw new IllegalArgumentException("kernel " + kernel + " is larger than the input size " + size);
+        }
+        return (size - kernel) / stride + 1;
+    }
+
     /** Number of output channels (filters). */
     public int outChannels() {
         return outChannels;

@@ -61,6 +61,17 @@ public final class Dense extends AbstractLayer {
         return new Dense(spec.ints()[0]);
     }
 
+    /** What the layer {@code spec} describes holds on input {@code in}, worked out without building it. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        int outFeatures = spec.ints()[0];
+        if (in.length != 1) {
+            throw new IllegalArgumentException("Dense expects a vector per sample; add a Flatten before it");
+        }
+        return new LayerTypes.Shapes(new int[] {outFeatures}, List.of(
+                LayerTypes.TensorShape.of("weights", outFeatures, in[0]),
+                LayerTypes.TensorShape.of("bias", outFeatures)), List.of());
+    }
+
     /** Number of outputs per sample. */
     public int outFeatures() {
         return outFeatures;

@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 
@@ -20,6 +21,19 @@ public final class Flatten extends AbstractLayer {
     @Override
     public Optional<LayerSpec> spec() {
         return Optional.of(LayerSpec.ofInts(type()));
+    }
+
+    /** The output shape for input {@code in}, worked out without building the layer: one vector per sample. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        long size = 1;
+        for (int d : in) {
+            size *= d;
+            if (size > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("a sample of " + Arrays.toString(in)
+                        + " has more than " + Integer.MAX_VALUE + " elements");
+            }
+        }
+        return LayerTypes.Shapes.of(new int[] {(int) size});
     }
 
     @Override

@@ -25,6 +25,14 @@ public final class GlobalAveragePool extends AbstractLayer {
         return Optional.of(LayerSpec.ofInts(type()));
     }
 
+    /** The output shape for input {@code in}, worked out without building the layer: one value per channel. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException("GlobalAveragePool expects [channels, height, width] per sample");
+        }
+        return LayerTypes.Shapes.of(new int[] {in[0]});
+    }
+
     @Override
     protected int[] initialize(int[] in, RandomGenerator random) {
         if (in.length != 3) {

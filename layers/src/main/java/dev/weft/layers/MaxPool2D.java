@@ -53,6 +53,16 @@ public final class MaxPool2D extends AbstractLayer {
         return new MaxPool2D(s[0], s[1]);
     }
 
+    /** What the layer {@code spec} describes holds on input {@code in}, worked out without building it. */
+    static LayerTypes.Shapes shapes(LayerSpec spec, int[] in) {
+        int[] s = spec.ints();
+        if (in.length != 3) {
+            throw new IllegalArgumentException("MaxPool2D expects [channels, height, width] per sample");
+        }
+        return LayerTypes.Shapes.of(new int[] {in[0], Pooling.outputSize(in[1], s[0], s[1]),
+                Pooling.outputSize(in[2], s[0], s[1])});
+    }
+
     /** Window height and width. */
     public int pool() {
         return pool;

@@ -95,6 +95,7 @@ class ModelFileTest {
     void rejectsAnotherFormatVersion() throws IOException {
         byte[] bytes = ModelFile.encode(Models.referenceCnn(1L));
         ByteBuffer.wrap(bytes).putInt(8, 2);
+        withFreshChecksum(bytes);
         assertThatThrownBy(() -> load(bytes))
                 .isInstanceOf(ModelFormatException.class)
                 .hasMessageContaining("at byte 8").hasMessageContaining("expected 1 but found 2");

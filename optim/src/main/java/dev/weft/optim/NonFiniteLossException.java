@@ -2,7 +2,8 @@ package dev.weft.optim;
 
 /**
  * Training produced a NaN or infinite loss. Thrown by {@link Trainer#fit} before the optimizer step of that
- * batch, so the model keeps the weights of the previous step.
+ * batch, with the running statistics the batch's forward pass had updated (BatchNorm's) restored: the model is
+ * exactly as it was before the step.
  */
 public final class NonFiniteLossException extends RuntimeException {
 

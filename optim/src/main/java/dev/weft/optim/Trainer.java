@@ -3,6 +3,7 @@ package dev.weft.optim;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 import dev.weft.layers.Evaluation;
+import dev.weft.layers.Layer;
 import dev.weft.layers.Parameter;
 import dev.weft.layers.Sequential;
 import dev.weft.layers.SoftmaxCrossEntropy;
@@ -32,7 +33,8 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>Progress goes to {@code System.out} (a redrawn bar on a terminal, one line per epoch otherwise) unless
- * {@link #quiet()}. A NaN or infinite loss stops training with a {@link NonFiniteLossException}. A trainer is
+ * {@link #quiet()}. A NaN or infinite loss stops training with a {@link NonFiniteLossException} and leaves the
+ * model as it was before that step: weights and BatchNorm running statistics. A trainer is
  * not thread-safe; successive {@code fit} calls continue the epoch count (and the optimizer's step count).
  */
 public final class Trainer {
@@ -232,6 +234,7 @@ public final class Trainer {
             order[j] = t;
         }
         List<Parameter> parameters = model.parameters();
+        StatisticsBackup statistics = new StatisticsBackup(model);
         Kernels kernels = Kernels.get();
         double lossSum = 0;
         long correct = 0;
@@ -246,9 +249,11 @@ public final class Trainer {
                 transform.apply(x.data(), count, data.sampleShape(), transformRandom);
             }
             model.zeroGrad();
+            statistics.save();
             Tensor logits = model.forward(x, true);
             float batchLoss = loss.forward(logits, labels);
             if (!Float.isFinite(batchLoss)) {
+                statistics.restore();
                 throw new NonFiniteLossException(epoch, b + 1, batches.count, batchLoss);
             }
             int classes = logits.dim(1);
@@ -282,6 +287,40 @@ public final class Trainer {
         if (model.numClasses() != data.numClasses()) {
             throw new IllegalArgumentException("the " + what + " data has " + data.numClasses()
                     + " classes but the model outputs " + model.numClasses());
+        }
+    }
+
+    /**
+     * A copy of every layer's statistics (BatchNorm's running mean and variance), taken before each training
+     * forward: that forward folds the batch into them before the loss is known, and a step whose loss is not
+     * finite must leave the model as it was. One buffer per tensor, reused for every batch.
+     */
+    private static final class StatisticsBackup {
+        private final List<Tensor> tensors = new ArrayList<>();
+        private final float[][] saved;
+
+        StatisticsBackup(Sequential model) {
+            for (Layer layer : model.layers()) {
+                tensors.addAll(layer.statistics().values());
+            }
+            saved = new float[tensors.size()][];
+            for (int i = 0; i < saved.length; i++) {
+                saved[i] = new float[tensors.get(i).size()];
+            }
+        }
+
+        void save() {
+            for (int i = 0; i < saved.length; i++) {
+                Tensor t = tensors.get(i);
+                System.arraycopy(t.data(), t.offset(), saved[i], 0, t.size());
+            }
+        }
+
+        void restore() {
+            for (int i = 0; i < saved.length; i++) {
+                Tensor t = tensors.get(i);
+                System.arraycopy(saved[i], 0, t.data(), t.offset(), t.size());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.core.Tensor;
+import dev.weft.layers.BatchNorm;
 import dev.weft.layers.Dense;
 import dev.weft.layers.ReLU;
 import dev.weft.layers.Sequential;
@@ -178,6 +179,40 @@ class TrainerTest {
                     assertThat(Float.isFinite(e.loss())).isFalse();
                 })
                 .hasMessageContaining("epoch 2, batch 3 of 3");
+    }
+
+    @Test
+    void aNonFiniteLossLeavesWeightsAndRunningStatisticsAsBeforeTheStep() {
+        // No ReLU between the NaN and the loss: BatchNorm spreads one NaN input over the whole batch (its mean).
+        Sequential model = new Sequential(new int[] {4}, 1, new Dense(8), new BatchNorm(), new Dense(3));
+        float[][][] beforeFailingStep = {null};
+        int[] calls = {0};
+        // The fifth batch, after four steps have moved the weights and statistics away from their initial values.
+        BatchTransform poisonFifth = (batch, count, shape, random) -> {
+            if (++calls[0] == 5) {
+                beforeFailingStep[0] = model.copyWeights();
+                batch[1] = Float.NaN;
+            }
+        };
+        assertThatThrownBy(() -> new Trainer(model, new Adam()).quiet().withBatchTransform(poisonFifth)
+                .fit(blobs(40, 1), 2, 8))
+                .isInstanceOfSatisfying(NonFiniteLossException.class, e -> assertThat(e.batch()).isEqualTo(5));
+        float[][] after = model.copyWeights();
+        assertThat(after).hasNumberOfRows(beforeFailingStep[0].length);
+        for (int i = 0; i < after.length; i++) {
+            assertThat(bits(after[i])).as("tensor %d (parameters, then running mean and variance)", i)
+                    .containsExactly(bits(beforeFailingStep[0][i]));
+        }
+        assertThat(bits(after[after.length - 1])).as("the running variance has moved from its initial 1")
+                .isNotEqualTo(bits(new float[] {1, 1, 1, 1, 1, 1, 1, 1}));
+    }
+
+    private static int[] bits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
     }
 
     @Test
