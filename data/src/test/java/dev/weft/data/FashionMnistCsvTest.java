@@ -292,7 +292,7 @@ class FashionMnistCsvTest {
     }
 
     @Test
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a blocked open is not interruptible
     void refusesANamedPipeWithoutWaitingForAWriter() throws Exception {
         Path pipe = Fixtures.namedPipe(dir.resolve("pipe.csv"));
 

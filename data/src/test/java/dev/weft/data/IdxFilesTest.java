@@ -285,7 +285,7 @@ class IdxFilesTest {
     }
 
     @Test
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a blocked open is not interruptible
     void refusesANamedPipeWithoutWaitingForAWriter() throws Exception {
         Path pipe = Fixtures.namedPipe(dir.resolve("pipe"));
         Path labels = write(dir.resolve("l"), idxLabels(2049, 3, threeLabels));
