@@ -13,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -35,6 +33,11 @@ import org.apache.commons.csv.CSVRecord;
  * Windows line ends and a UTF-8 byte-order mark are accepted. Files above 4 MB are read in pieces cut at line
  * ends, so a quoted field containing a line break is not supported (numeric data never has one).
  *
+ * <p>Memory follows the rows actually parsed, never the file's size: each piece's arrays start at 64 rows and
+ * double, and a line longer than {@value #MAX_LINE} bytes (a valid row is at most about 3 KB) is refused, so a
+ * file of zeros or garbage costs no more than that. Only regular files are opened, and a file without a single
+ * data row is refused ("no images").
+ *
  * <pre>{@code
  * FashionMnistCsv.write(FashionMnist.load().train(), Path.of("fashion-mnist_train.csv"));  // IDX -> CSV
  * ImageSet train = FashionMnistCsv.read(Path.of("fashion-mnist_train.csv"));
@@ -50,6 +53,12 @@ public final class FashionMnistCsv {
     private static final int COLS = FashionMnist.COLS;
     private static final int PIXELS = ROWS * COLS;
     private static final int COLUMNS = PIXELS + 1;
+    /** Longest line accepted, in bytes: twenty times the longest plain row (785 values of up to three digits). */
+    static final int MAX_LINE = 1 << 16;
+    /** Most rows one set can hold: its pixels are one array. */
+    private static final int MAX_ROWS = Integer.MAX_VALUE / PIXELS - 1;
+    /** Rows allocated per piece before the first doubling. */
+    private static final int INITIAL_ROWS = 64;
 
     private FashionMnistCsv() {
     }
@@ -67,12 +76,7 @@ public final class FashionMnistCsv {
      * parser; errors still name the global data row and line, and the first error in file order wins.
      */
     public static ImageSet read(Path file, String name) throws IOException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "file not found");
-        }
+        long size = DataFiles.regularFileSize(file);
         int pieces = size < PARALLEL_THRESHOLD ? 1 : Parallel.threads();
         long[] starts = pieceStarts(file, size, pieces);
         Piece[] results = new Piece[pieces];
@@ -100,8 +104,17 @@ public final class FashionMnistCsv {
                 throw new Problem(Problem.LINE, 0, piece.emptyLineAtEnd, "empty line, expected a data row with "
                         + COLUMNS + " columns", null).toException(file, count, lines);
             }
+            if (piece.count > MAX_ROWS - count) {
+                throw new DatasetFormatException(file, "data row " + MAX_ROWS, "more than " + MAX_ROWS
+                        + " rows, expected at most " + MAX_ROWS + " (the images of one set are one array)");
+            }
             count += piece.count;
             lines += piece.lines;
+        }
+        if (count == 0) {
+            throw new DatasetFormatException(file, "data rows", "no images: " + (lines == 0 ? "the file is empty"
+                    : "the file has no data rows") + ", expected at least one row of " + COLUMNS + " columns (label,"
+                    + " pixel1..pixel" + PIXELS + ")");
         }
         byte[] pixels = new byte[count * PIXELS];
         int[] labels = new int[count];
@@ -171,9 +184,11 @@ public final class FashionMnistCsv {
             ByteBuffer buffer = ByteBuffer.allocate(1 << 14);
             for (int k = 1; k < pieces; k++) {
                 long position = Math.max(starts[k - 1], size * k / pieces - 1);
+                // No line end within MAX_LINE means an over-long line: the earlier piece reads on and refuses it.
+                long searchEnd = Math.min(size, position + MAX_LINE + 1);
                 long start = size;
                 search:
-                while (position < size) {
+                while (position < searchEnd) {
                     buffer.clear();
                     int n = channel.read(buffer, position);
                     if (n <= 0) {
@@ -197,7 +212,7 @@ public final class FashionMnistCsv {
 
     private static Piece parsePiece(Path file, long start, long end, boolean first) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(false).get();
-        int capacity = (int) Math.min(Integer.MAX_VALUE / PIXELS - 1, (end - start) / (2 * COLUMNS - 1) + 1);
+        int capacity = (int) Math.min(INITIAL_ROWS, (end - start) / (2 * COLUMNS - 1) + 1);
         byte[] pixels = new byte[capacity * PIXELS];
         int[] labels = new int[capacity];
         int count = 0;
@@ -206,6 +221,7 @@ public final class FashionMnistCsv {
         if (start >= end) {
             return new Piece(pixels, labels, 0, 0, -1, null);
         }
+        LineLimited lineLimit = null;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (first && end - start >= 3) {
                 // A UTF-8 byte-order mark (spreadsheet exports write one) is not part of the first field.
@@ -216,8 +232,9 @@ public final class FashionMnistCsv {
                 }
             }
             channel.position(start);
-            Reader reader = new InputStreamReader(new BufferedInputStream(
-                    new Limited(Channels.newInputStream(channel), end - start), 1 << 16), StandardCharsets.UTF_8);
+            lineLimit = new LineLimited(new Limited(Channels.newInputStream(channel), end - start));
+            Reader reader = new InputStreamReader(new BufferedInputStream(lineLimit, 1 << 16),
+                    StandardCharsets.UTF_8);
             CSVParser parser = format.parse(reader);
             boolean header = first;
             for (CSVRecord record : parser) {
@@ -242,8 +259,13 @@ public final class FashionMnistCsv {
                             + " (label, pixel1..pixel" + PIXELS + ")", null);
                 }
                 if (count == labels.length) {
-                    labels = Arrays.copyOf(labels, count * 2 + 1);
-                    pixels = Arrays.copyOf(pixels, (count * 2 + 1) * PIXELS);
+                    if (count == MAX_ROWS) {
+                        throw new Problem(Problem.DATA_ROW, count, line, "more than " + MAX_ROWS + " rows, expected"
+                                + " at most " + MAX_ROWS + " (the images of one set are one array)", null);
+                    }
+                    int grown = (int) Math.min(MAX_ROWS, count * 2L + 1);
+                    labels = Arrays.copyOf(labels, grown);
+                    pixels = Arrays.copyOf(pixels, grown * PIXELS);
                 }
                 int label = parse(count, line, record.get(0), "label");
                 if (label > FashionMnist.NUM_CLASSES - 1) {
@@ -263,15 +285,74 @@ public final class FashionMnistCsv {
                 count++;
             }
         } catch (Problem problem) {
-            return new Piece(pixels, labels, count, lines, -1, problem);
+            return new Piece(pixels, labels, count, lines, -1, lineLimit.firstOf(problem));
         } catch (UncheckedIOException e) {
             // commons-csv reports malformed input (e.g. an unclosed quote) as UncheckedIOException.
-            return new Piece(pixels, labels, count, lines, -1, new Problem(Problem.LINE, 0, lines + 1,
-                    "malformed CSV: " + e.getCause().getMessage(), e));
+            return new Piece(pixels, labels, count, lines, -1, lineLimit.firstOf(new Problem(Problem.LINE, 0,
+                    lines + 1, "malformed CSV: " + e.getCause().getMessage(), e)));
         } catch (IOException e) {
             throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        if (lineLimit != null && lineLimit.problem != null) {
+            return new Piece(pixels, labels, count, lines, -1, lineLimit.problem);
+        }
         return new Piece(pixels, labels, count, lines, emptyLine, null);
+    }
+
+    /**
+     * Ends the stream at the first line longer than {@link #MAX_LINE} bytes and keeps that problem, so that the
+     * parser never holds more than one such line and problems in earlier lines are still reported first.
+     */
+    private static final class LineLimited extends FilterInputStream {
+        private long line = 1;
+        private int sinceLineEnd;
+        private boolean afterCarriageReturn;
+        Problem problem;
+
+        LineLimited(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) throws IOException {
+            if (problem != null) {
+                return -1;
+            }
+            int n = in.read(target, offset, length);
+            for (int i = 0; i < n; i++) {
+                byte b = target[offset + i];
+                if (b == '\n' || b == '\r') {
+                    // CR, LF and CRLF each end one line, as commons-csv counts them.
+                    line += b == '\n' && afterCarriageReturn ? 0 : 1;
+                    afterCarriageReturn = b == '\r';
+                    sinceLineEnd = 0;
+                    continue;
+                }
+                afterCarriageReturn = false;
+                if (++sinceLineEnd > MAX_LINE) {
+                    problem = new Problem(Problem.LINE, 0, line, "longer than " + MAX_LINE + " bytes without a line"
+                            + " end, expected a data row of " + COLUMNS + " comma-separated integers", null);
+                    return i > 0 ? i : -1;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            return Math.max(0, read(new byte[(int) Math.min(n, 1 << 13)]));
+        }
+
+        /** The over-long line if it comes no later than {@code found} (which the cut-off stream may have caused). */
+        Problem firstOf(Problem found) {
+            return problem != null && problem.line <= found.line ? problem : found;
+        }
     }
 
     /** An input stream that ends after {@code remaining} bytes. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Finds Fashion-MNIST without configuration, and optionally downloads it.
@@ -24,7 +29,10 @@ import java.util.Map;
  * (package {@code dataset-fashion-mnist}). If none has it and downloads are allowed, the four official files are
  * downloaded into the user cache: each to a temporary name, then all four are read and verified (gzip integrity,
  * IDX structure, SHA-256), and only then renamed; a failed, interrupted or corrupt download leaves nothing behind.
- * Otherwise a {@link DatasetNotFoundException} lists every place searched and the fixes.
+ * The download is bounded: a body larger than {@link #MAX_DOWNLOAD_BYTES} gives for its file is refused (from its
+ * {@code Content-Length} before a byte is read, else as soon as the bytes received pass it), connecting and every
+ * pause between bytes may take at most 30 seconds, and the four files together at most the time set by
+ * {@link #withTimeout(Duration)} (ten minutes by default). Otherwise a {@link DatasetNotFoundException} lists every place searched and the fixes.
  *
  * <pre>{@code
  * FashionMnist data = FashionMnistLoader.fromSystem().withDownload(true).load();
@@ -47,6 +55,18 @@ public final class FashionMnistLoader {
             URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
     /** Where the Debian/Ubuntu package {@code dataset-fashion-mnist} installs the files. */
     public static final Path SYSTEM_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
+    /**
+     * The largest body accepted for each downloaded file ({@code NAME.gz}): the size of the official file
+     * decompressed plus 1 MiB, since gzip never makes data meaningfully larger (stored blocks add 5 bytes in 64 KB)
+     * and a mirror may compress differently from the original.
+     */
+    public static final Map<String, Long> MAX_DOWNLOAD_BYTES = Map.of(
+            "train-images-idx3-ubyte.gz", 47_040_016L + (1 << 20),
+            "train-labels-idx1-ubyte.gz", 60_008L + (1 << 20),
+            "t10k-images-idx3-ubyte.gz", 7_840_016L + (1 << 20),
+            "t10k-labels-idx1-ubyte.gz", 10_008L + (1 << 20));
+    /** Longest wait to connect, and for the next bytes of an answer, before the download is given up. */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, String> environment;
     private final Path home;
@@ -86,7 +106,7 @@ public final class FashionMnistLoader {
     /** A loader with an injected environment, home and working directory; downloads off, checksums on. */
     public static FashionMnistLoader of(Map<String, String> environment, Path home, Path workingDirectory) {
         return new FashionMnistLoader(Map.copyOf(environment), home, workingDirectory, SYSTEM_DIRECTORY, false,
-                OFFICIAL_BASE_URL, true, Duration.ofMinutes(5));
+                OFFICIAL_BASE_URL, true, Duration.ofMinutes(10));
     }
 
     /** Replaces {@code /usr/share/datasets/fashion-mnist} (for tests). */
@@ -118,10 +138,16 @@ public final class FashionMnistLoader {
                 verify, timeout);
     }
 
-    /** Time allowed per downloaded file (default five minutes). */
-    public FashionMnistLoader withTimeout(Duration perFile) {
+    /**
+     * Time allowed for the whole download of the four files (default ten minutes); connecting and each pause between
+     * bytes may take at most 30 seconds, or this time if shorter.
+     */
+    public FashionMnistLoader withTimeout(Duration total) {
+        if (total.isNegative() || total.isZero()) {
+            throw new IllegalArgumentException("download timeout " + total + ", expected a positive duration");
+        }
         return new FashionMnistLoader(environment, home, workingDirectory, systemDirectory, download, baseUrl,
-                checksums, perFile);
+                checksums, total);
     }
 
     /** The user cache the download goes to: {@code ~/.cache/weft/fashion-mnist}. */
@@ -211,24 +237,27 @@ public final class FashionMnistLoader {
      * Downloads the four official files into the user cache and returns it. Each goes to a temporary name; all four
      * are then read in full (gzip, IDX structure, counts, labels, and SHA-256 unless checksums are off) and only then
      * renamed into place. On any failure every temporary file is deleted, and so are directories this call created.
+     * Each body is capped by {@link #MAX_DOWNLOAD_BYTES}, and the whole download by {@link #withTimeout(Duration)}.
      *
      * @throws DatasetFormatException if a downloaded file is corrupt or is not the official file
-     * @throws IOException            if the server cannot be reached, answers other than 200, or the transfer breaks
+     * @throws IOException            if the server cannot be reached, answers other than 200, sends more than the
+     *                                cap, stalls, takes longer than the timeout, or the transfer breaks
      */
     public Path download() throws IOException {
         Path target = cacheDirectory();
         Path created = firstMissing(target);
         Map<String, Path> temporary = new LinkedHashMap<>();
         boolean success = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             Files.createDirectories(target);
             HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                    .connectTimeout(Duration.ofSeconds(30)).build();
+                    .connectTimeout(stallTimeout()).build();
             for (String name : FashionMnist.IDX_FILES) {
                 String fileName = name + ".gz";
                 Path part = AtomicFiles.createTemporary(target, fileName);
                 temporary.put(fileName, part);
-                fetch(client, baseUrl.resolve(fileName), part);
+                fetch(client, baseUrl.resolve(fileName), part, MAX_DOWNLOAD_BYTES.get(fileName), deadline);
             }
             try {
                 verify(temporary);
@@ -280,16 +309,56 @@ public final class FashionMnistLoader {
         }
     }
 
-    private void fetch(HttpClient client, URI uri, Path destination) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<Path> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofFile(destination));
-        } catch (IOException e) {
-            throw new IOException(uri + ": " + e, e);
+    private Duration stallTimeout() {
+        return timeout.compareTo(STALL_TIMEOUT) < 0 ? timeout : STALL_TIMEOUT;
+    }
+
+    /**
+     * Fetches {@code uri} into {@code destination}, refusing a body over {@code cap} bytes. The client's own request
+     * timeout ends with the headers, so the wait for the body is bounded here: by the deadline, and by the time
+     * since the last bytes arrived.
+     */
+    private void fetch(HttpClient client, URI uri, Path destination, long cap, long deadline)
+            throws IOException, InterruptedException {
+        long stall = stallTimeout().toNanos();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new HttpTimeoutException(uri + ": not started, the download did not finish within " + timeout);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException(uri + " answered HTTP " + response.statusCode() + ", expected 200");
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left)).GET().build();
+        try (CappedFileBody body = new CappedFileBody(destination, uri, cap)) {
+            CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(request, info -> info.statusCode() == 200
+                    ? body.expecting(info.headers().firstValueAsLong("Content-Length").orElse(-1))
+                    : HttpResponse.BodySubscribers.replacing(null));
+            HttpResponse<Void> response = null;
+            try {
+                while (response == null) {
+                    long now = System.nanoTime();
+                    long wait = Math.min(deadline - now, body.lastProgress + stall - now);
+                    if (wait <= 0) {
+                        throw new HttpTimeoutException(uri + ": " + (deadline <= now ? "the download did not finish"
+                                + " within " + timeout : "no data for " + stallTimeout()) + " after "
+                                + body.received + " bytes");
+                    }
+                    try {
+                        response = answer.get(wait, TimeUnit.NANOSECONDS);
+                    } catch (TimeoutException e) {
+                        // Not yet: check the deadline and the pause since the last bytes again.
+                    }
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                String message = cause.getMessage();
+                throw new IOException(message != null && message.startsWith(uri.toString()) ? message
+                        : uri + ": " + cause, cause);
+            } finally {
+                if (response == null) {
+                    answer.cancel(true);
+                }
+            }
+            if (response.statusCode() != 200) {
+                throw new IOException(uri + " answered HTTP " + response.statusCode() + ", expected 200");
+            }
         }
     }
 

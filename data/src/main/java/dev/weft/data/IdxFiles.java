@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
@@ -21,9 +22,12 @@ import java.util.zip.ZipException;
  *
  * <p>Image files: big-endian ints {@code 2051} (magic: unsigned bytes, 3 dimensions), count, rows, cols, then
  * {@code count*rows*cols} pixel bytes. Label files: {@code 2049} (1 dimension), count, then one byte per label.
- * Reading streams straight from the inflater into the one pixel array the {@link ImageSet} keeps; nothing else of
- * the file's size is allocated. Every deviation is a {@link DatasetFormatException} naming the file and the image,
- * label or header field; data after the last record is an error too (it also makes gzip check its CRC trailer).
+ * Reading streams straight from the inflater into the one pixel array the {@link ImageSet} keeps, and never allocates
+ * for what the header announces before the bytes are there: a plain file must be as long as its header says before
+ * its array is made, and a gzip file (whose decompressed size is known only by inflating it) is read into an array
+ * that starts at 1 MB and doubles as bytes arrive, up to the announced size. Only regular files are opened. An empty
+ * set (count 0) is refused. Every deviation is a {@link DatasetFormatException} naming the file and the image, label
+ * or header field; data after the last record is an error too (it also makes gzip check its CRC trailer).
  *
  * <pre>{@code
  * ImageSet train = IdxFiles.read("train", dir.resolve("train-images-idx3-ubyte.gz"),
@@ -89,11 +93,13 @@ public final class IdxFiles {
                 throw source.error("header", count + " images of " + rows + "x" + cols
                         + " do not fit in one array (at most 2^31 pixels)");
             }
+            if (count == 0) {
+                throw source.error("header", "no images: the header announces 0 images, expected at least one");
+            }
             if (digest != null) {
                 digest.update(header);
             }
-            byte[] pixels = new byte[(int) total];
-            source.readRecords(pixels, rows * cols, "image", digest);
+            byte[] pixels = source.readRecords((int) total, rows * cols, "image", digest);
             source.expectEnd(count, "image");
             return new Images(count, rows, cols, pixels);
         }
@@ -107,11 +113,13 @@ public final class IdxFiles {
             if (count < 0) {
                 throw source.error("header", "label count " + count + ", expected a non-negative count");
             }
+            if (count == 0) {
+                throw source.error("header", "no labels: the header announces 0 labels, expected at least one");
+            }
             if (digest != null) {
                 digest.update(header);
             }
-            byte[] raw = new byte[count];
-            source.readRecords(raw, 1, "label", digest);
+            byte[] raw = source.readRecords(count, 1, "label", digest);
             source.expectEnd(count, "label");
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
@@ -181,17 +189,20 @@ public final class IdxFiles {
         private final Path file;
         private final InputStream in;
         private final boolean gzip;
+        private final long fileSize;
         private long position;
         private int headerSize;
         private int recordSize;
 
-        private Source(Path file, InputStream in, boolean gzip) {
+        private Source(Path file, InputStream in, boolean gzip, long fileSize) {
             this.file = file;
             this.in = in;
             this.gzip = gzip;
+            this.fileSize = fileSize;
         }
 
         static Source open(Path file) throws IOException {
+            long fileSize = DataFiles.regularFileSize(file);
             InputStream raw = null;
             try {
                 raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
@@ -199,7 +210,7 @@ public final class IdxFiles {
                 boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
                 raw.reset();
                 InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-                return new Source(file, in, gzip);
+                return new Source(file, in, gzip, fileSize);
             } catch (NoSuchFileException e) {
                 closeQuietly(raw);
                 throw new NoSuchFileException(file.toString(), null, "file not found");
@@ -229,20 +240,41 @@ public final class IdxFiles {
             return header;
         }
 
-        void readRecords(byte[] target, int recordSize, String recordName, MessageDigest digest)
-                throws IOException {
+        /**
+         * Reads {@code length} bytes of records. A plain file shorter than that is refused before anything is
+         * allocated; a gzip stream is read into an array that doubles as bytes arrive, so a header announcing more
+         * than the stream holds costs at most twice what the stream really has.
+         */
+        byte[] readRecords(int length, int recordSize, String recordName, MessageDigest digest) throws IOException {
             this.recordSize = recordSize;
-            int n = fill(target, 0, target.length, null);
-            if (n < target.length) {
-                int records = target.length / recordSize;
-                throw error(recordName + " " + n / recordSize, "file ends at " + recordName + " " + n / recordSize
-                        + " (byte " + (headerSize + n) + "), but the header announces " + records + " " + recordName
-                        + "s (" + (headerSize + (long) target.length) + " bytes)" + (gzip ? "; the gzip file is"
-                        + " truncated or was compressed from a truncated file" : "; the file is truncated"));
+            if (!gzip && fileSize - headerSize < length) {
+                throw truncated((int) Math.max(0, fileSize - headerSize), length, recordName);
+            }
+            byte[] target = new byte[gzip ? Math.min(length, CHUNK) : length];
+            int n = 0;
+            while (true) {
+                n += fill(target, n, target.length - n, null);
+                if (n < target.length || target.length == length) {
+                    break;
+                }
+                target = Arrays.copyOf(target, (int) Math.min(length, 2L * target.length));
+            }
+            if (n < length) {
+                throw truncated(n, length, recordName);
             }
             if (digest != null) {
                 digest.update(target);
             }
+            return target;
+        }
+
+        private DatasetFormatException truncated(int present, int length, String recordName) {
+            int records = length / recordSize;
+            return error(recordName + " " + present / recordSize, "file ends at " + recordName + " "
+                    + present / recordSize + " (byte " + (headerSize + present) + "), but the header announces "
+                    + records + " " + recordName + "s (" + (headerSize + (long) length) + " bytes)" + (gzip
+                    ? "; the gzip file is truncated or was compressed from a truncated file"
+                    : "; the file is truncated"));
         }
 
         void expectEnd(int records, String recordName) throws IOException {

@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistCsvTest {
@@ -221,5 +223,81 @@ class FashionMnistCsvTest {
         assertThatThrownBy(() -> FashionMnistCsv.read(dir.resolve("big.csv")))
                 .isInstanceOf(DatasetFormatException.class)
                 .hasMessageContaining("big.csv: data row 2901 (line 2903): pixel784 is 999, expected 0-255");
+    }
+
+    @Test
+    void refusesAHeaderWithoutRowsNamingTheFile() throws IOException {
+        Path file = file(csv(true));
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("fashion-mnist_train.csv: data rows: no images: the file has no data rows");
+    }
+
+    @Test
+    void refusesAnEmptyFile() throws IOException {
+        Path file = file("");
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("no images: the file is empty");
+    }
+
+    @Test
+    void aSparseThreeGigabyteFileIsRefusedWithoutAllocatingItsSize() throws IOException {
+        Path file = dir.resolve("sparse.csv");
+        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
+            sparse.setLength(3L << 30);   // zeros without a line end, and no disk used
+        }
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("sparse.csv: line 1: longer than " + FashionMnistCsv.MAX_LINE + " bytes");
+    }
+
+    @Test
+    void refusesAnOverlongLineNamingIt() throws IOException {
+        Path file = file(csv(true, row("1", "0")) + "1" + ",0".repeat(40_000) + "\n" + row("2", "0") + "\n");
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("fashion-mnist_train.csv: line 3: longer than 65536 bytes without a line end");
+    }
+
+    @Test
+    void countsLinesEndedByCarriageReturnsWhenRefusingAnOverlongLine() throws IOException {
+        Path file = file(csv(true).replace("\n", "\r") + row("1", "0") + "\r" + "0".repeat(70_000));
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("line 3: longer than");
+    }
+
+    @Test
+    void aProblemBeforeAnOverlongLineIsReportedFirst() throws IOException {
+        Path file = file(csv(true, row("1", "0"), row("1", "256")) + "0".repeat(70_000));
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("data row 1 (line 3): pixel1 is 256");
+    }
+
+    @Test
+    void refusesADirectory() throws IOException {
+        Path directory = Files.createDirectory(dir.resolve("fashion-mnist_test.csv"));
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(directory))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("fashion-mnist_test.csv: file: a directory");
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a blocked open is not interruptible
+    void refusesANamedPipeWithoutWaitingForAWriter() throws Exception {
+        Path pipe = Fixtures.namedPipe(dir.resolve("pipe.csv"));
+
+        assertThatThrownBy(() -> FashionMnistCsv.read(pipe))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("pipe.csv: file: not a regular file");
     }
 }

@@ -18,11 +18,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistLoaderTest {
@@ -181,6 +186,8 @@ class FashionMnistLoaderTest {
     class Download {
         private HttpServer server;
         private final Map<String, byte[]> files = new HashMap<>();
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final ExecutorService handlers = Executors.newCachedThreadPool();
 
         @BeforeEach
         void serve() throws IOException {
@@ -216,6 +223,48 @@ class FashionMnistLoaderTest {
                 }
                 exchange.close();
             });
+            server.createContext("/declared-too-big/", exchange -> {
+                // The label file announces two megabytes: more than any label file may have.
+                String name = fileName(exchange.getRequestURI());
+                byte[] body = name.startsWith("t10k-labels") ? new byte[2 << 20] : files.get(name);
+                exchange.sendResponseHeaders(200, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                exchange.close();
+            });
+            server.createContext("/endless/", exchange -> {
+                // Chunked, so no Content-Length: the label file simply never ends.
+                String name = fileName(exchange.getRequestURI());
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    if (name.startsWith("t10k-labels")) {
+                        byte[] chunk = new byte[1 << 16];
+                        for (int i = 0; i < 1024 && !release.await(0, TimeUnit.SECONDS); i++) {
+                            out.write(chunk);
+                        }
+                    } else {
+                        out.write(files.get(name));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // The client hung up, as it should.
+                }
+                exchange.close();
+            });
+            server.createContext("/stall/", exchange -> {
+                // Headers and half the body, then silence until the test ends.
+                byte[] body = files.get(fileName(exchange.getRequestURI()));
+                exchange.sendResponseHeaders(200, body.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+            });
             server.createContext("/cut/", exchange -> {
                 String name = fileName(exchange.getRequestURI());
                 byte[] body = files.get(name);
@@ -232,12 +281,15 @@ class FashionMnistLoaderTest {
                 out.close();
                 exchange.close();
             });
+            server.setExecutor(handlers);
             server.start();
         }
 
         @AfterEach
         void stop() {
+            release.countDown();
             server.stop(0);
+            handlers.shutdownNow();
         }
 
         private String fileName(URI uri) {
@@ -298,6 +350,47 @@ class FashionMnistLoaderTest {
             assertThatThrownBy(() -> downloading("cut").download())
                     .isInstanceOf(IOException.class).hasMessageContaining("train-labels-idx1-ubyte.gz");
             assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void aBodyAnnouncedLargerThanTheCapIsRefusedAndLeavesNothingBehind() {
+            assertThatThrownBy(() -> downloading("declared-too-big").download())
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("t10k-labels-idx1-ubyte.gz announces 2097152 bytes (Content-Length)")
+                    .hasMessageContaining("more than " + FashionMnistLoader.MAX_DOWNLOAD_BYTES.get(
+                            "t10k-labels-idx1-ubyte.gz"));
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void aBodyThatGrowsPastTheCapIsCutOffAndLeavesNothingBehind() {
+            assertThatThrownBy(() -> downloading("endless").download())
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("t10k-labels-idx1-ubyte.gz sent more than " + FashionMnistLoader
+                            .MAX_DOWNLOAD_BYTES.get("t10k-labels-idx1-ubyte.gz") + " bytes");
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        @Timeout(30)
+        void aStalledBodyFailsAtTheTimeoutAndLeavesNothingBehind() throws IOException {
+            URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stall/");
+            FashionMnistLoader loader = loader(Map.of()).withDownload(true).withBaseUrl(base)
+                    .withTimeout(Duration.ofSeconds(2));
+
+            assertThatThrownBy(loader::download)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("train-images-idx3-ubyte.gz")
+                    .hasMessageMatching("(?s).*(did not finish within PT2S|no data for PT2S).*");
+            assertThat(home.resolve(".cache")).doesNotExist();
+        }
+
+        @Test
+        void theTimeoutMustBePositive() throws IOException {
+            FashionMnistLoader loader = loader(Map.of());
+
+            assertThatThrownBy(() -> loader.withTimeout(Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected a positive");
         }
 
         @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 
 /** Tiny generated Fashion-MNIST-shaped files for tests. */
 final class Fixtures {
@@ -107,5 +108,18 @@ final class Fixtures {
             row.append(',').append(value);
         }
         return row.toString();
+    }
+
+    /** Makes a named pipe with {@code mkfifo}; skips the test where there is none. */
+    static Path namedPipe(Path file) throws IOException, InterruptedException {
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", file.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("needs mkfifo: " + e.getMessage());
+            throw e;
+        }
+        Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(file), "mkfifo failed");
+        return file;
     }
 }

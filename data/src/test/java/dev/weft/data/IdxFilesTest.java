@@ -6,12 +6,14 @@ import static dev.weft.data.Fixtures.idxLabels;
 import static dev.weft.data.Fixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdxFilesTest {
@@ -203,5 +205,103 @@ class IdxFilesTest {
         b.put(content);
         b.putInt((int) crc.getValue()).putInt(content.length);
         return b.array();
+    }
+
+    @Test
+    void aLabelHeaderAnnouncing2To31LabelsFailsBeforeAllocatingForThem() {
+        Path labels = write(dir.resolve("l"), idxLabels(2049, Integer.MAX_VALUE, new byte[0]));
+
+        assertThatThrownBy(() -> IdxFiles.readLabels(labels, 10, null))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("l: label 0: file ends at label 0 (byte 8), but the header announces "
+                        + Integer.MAX_VALUE + " labels");
+    }
+
+    @Test
+    void aGzipLabelHeaderAnnouncing2To31LabelsFailsBeforeAllocatingForThem() {
+        Path labels = write(dir.resolve("l.gz"), gzip(idxLabels(2049, Integer.MAX_VALUE, new byte[0])));
+
+        assertThatThrownBy(() -> IdxFiles.readLabels(labels, 10, null))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("l.gz: label 0: file ends at label 0 (byte 8), but the header announces "
+                        + Integer.MAX_VALUE + " labels")
+                .hasMessageContaining("gzip file is truncated");
+    }
+
+    @Test
+    void anImageHeaderAnnouncingTwoGigabytesInSixteenBytesFailsBeforeAllocatingForThem() {
+        int count = Integer.MAX_VALUE / 784 - 1;
+        byte[] header = idxImages(2051, count, 28, 28, new byte[0]);
+        Path plain = write(dir.resolve("i"), header);
+        Path gzipped = write(dir.resolve("i.gz"), gzip(header));
+
+        for (Path images : new Path[] {plain, gzipped}) {
+            assertThatThrownBy(() -> IdxFiles.readImages(images, 28, 28, null)).as(images.toString())
+                    .isInstanceOf(DatasetFormatException.class)
+                    .hasMessageContaining("image 0: file ends at image 0 (byte 16), but the header announces "
+                            + count + " images");
+        }
+    }
+
+    @Test
+    void aGzipFileShorterThanItsHeaderSaysIsReadUpToItsEndThenRefused() {
+        byte[] content = idxImages(2051, 3, 28, 28, threeImages);
+        Path images = write(dir.resolve("i.gz"), gzip(Arrays.copyOf(content, 16 + 2 * 784 + 5)));
+        Path labels = write(dir.resolve("l"), idxLabels(2049, 3, threeLabels));
+
+        assertThatThrownBy(() -> read(images, labels))
+                .isInstanceOf(DatasetFormatException.class)
+                .satisfies(e -> assertThat(((DatasetFormatException) e).record()).isEqualTo("image 2"))
+                .hasMessageContaining("file ends at image 2 (byte 1589), but the header announces 3 images");
+    }
+
+    @Test
+    void refusesAnImageFileWithNoImages() {
+        Path images = write(dir.resolve("i"), idxImages(2051, 0, 28, 28, new byte[0]));
+        Path labels = write(dir.resolve("l"), idxLabels(2049, 0, new byte[0]));
+
+        assertThatThrownBy(() -> read(images, labels))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("i: header: no images: the header announces 0 images, expected at least one");
+    }
+
+    @Test
+    void refusesALabelFileWithNoLabels() {
+        Path labels = write(dir.resolve("l.gz"), gzip(idxLabels(2049, 0, new byte[0])));
+
+        assertThatThrownBy(() -> IdxFiles.readLabels(labels, 10, null))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("l.gz: header: no labels");
+    }
+
+    @Test
+    void refusesADirectoryGivenAsADataFile() throws IOException {
+        Path images = Files.createDirectory(dir.resolve("i"));
+        Path labels = write(dir.resolve("l"), idxLabels(2049, 3, threeLabels));
+
+        assertThatThrownBy(() -> read(images, labels))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("i: file: a directory, expected a regular data file");
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)   // a blocked open is not interruptible
+    void refusesANamedPipeWithoutWaitingForAWriter() throws Exception {
+        Path pipe = Fixtures.namedPipe(dir.resolve("pipe"));
+        Path labels = write(dir.resolve("l"), idxLabels(2049, 3, threeLabels));
+
+        assertThatThrownBy(() -> read(pipe, labels))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("pipe: file: not a regular file (a named pipe, device or socket)");
+    }
+
+    @Test
+    void refusesADevice() {
+        Path device = Path.of("/dev/zero");
+        assumeTrue(Files.exists(device), "needs /dev/zero");
+
+        assertThatThrownBy(() -> IdxFiles.readLabels(device, 10, null))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("/dev/zero: file: not a regular file");
     }
 }
