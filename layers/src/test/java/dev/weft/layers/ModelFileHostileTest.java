@@ -10,14 +10,14 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 
+import static dev.weft.layers.ModelFileTest.indexOf;
+import static dev.weft.layers.ModelFileTest.withFreshChecksum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -375,26 +375,5 @@ class ModelFileHostileTest {
         ByteBuffer buffer = ByteBuffer.allocate(ModelFile.HEADER_SIZE + payload.length + 4);
         buffer.put(ModelFile.MAGIC).putInt(ModelFile.VERSION).putLong(payload.length).put(payload);
         return withFreshChecksum(buffer.array());
-    }
-
-    private static byte[] withFreshChecksum(byte[] bytes) {
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
-        return bytes;
-    }
-
-    private static int indexOf(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError(needle + " not found");
     }
 }

@@ -240,14 +240,16 @@ class ModelFileTest {
         return Sequential.load(file);
     }
 
-    private static byte[] withFreshChecksum(byte[] bytes) {
+    /** {@code bytes} with the CRC-32 trailer recomputed, so that a check after the checksum's sees the change. */
+    static byte[] withFreshChecksum(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);
         ByteBuffer.wrap(bytes).putInt(bytes.length - 4, (int) crc.getValue());
         return bytes;
     }
 
-    private static int indexOf(byte[] haystack, String needle) {
+    /** Where the ASCII text {@code needle} first stands in {@code haystack}. */
+    static int indexOf(byte[] haystack, String needle) {
         byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
         outer:
         for (int i = 0; i + n.length <= haystack.length; i++) {
