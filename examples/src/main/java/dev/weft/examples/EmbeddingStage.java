@@ -62,9 +62,10 @@ final class EmbeddingStage {
 
         report.subheading("What the network learned to separate");
         report.paragraph(String.format(Locale.ROOT, "A stratified random sample of %s test images (%d per class) "
-                + "seen two ways. Left: the %d features %s computes just before its last layer (the output of "
-                + "layer %d, %s, the input of the final Dense), embedded in 2-D by t-SNE (Barnes-Hut, theta %s, "
-                + "perplexity %s, %d iterations, seed %d; Weft's own implementation). Right: the same images' "
+                + "seen two ways. Left: the %d features %s computes (in inference mode) just before its last "
+                + "layer (the output of layer %d, %s, the input of the final Dense), embedded in 2-D by t-SNE "
+                + "(Barnes-Hut, theta %s, perplexity %s, %d iterations, seed %d; Weft's own implementation). "
+                + "Right: the same images' "
                 + "standardised pixels on the first two principal components of the PCA above. Each picture is "
                 + "read by its leave-one-out %d-nearest-neighbour accuracy: the share of images whose %d nearest "
                 + "neighbours in the picture are mostly of their own class.%s", fmt(points), PER_CLASS, featureCount,

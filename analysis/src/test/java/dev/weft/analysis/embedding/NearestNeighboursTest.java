@@ -40,7 +40,8 @@ class NearestNeighboursTest {
     @Test
     void rejectsMoreNeighboursThanOtherPoints() {
         assertThatThrownBy(() -> NearestNeighbours.of(new float[10], 5, 2, 5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[1, 4]").hasMessageContaining("was 5");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[1, 4]").hasMessageContaining("was 5");
     }
 
     private static double distance(float[] data, int i, int j, int features) {
