@@ -36,8 +36,12 @@ final class ResultFiles {
         write(report, CLASSIFICATION_REPORT, text.toString());
     }
 
-    /** The run's headline figures: totals, the PCA's explained variance, and every model's scores. */
-    static void writeMetrics(Report report, double totalSeconds, Pca pca, List<ModelRun> runs) {
+    /**
+     * The run's headline figures: totals, the PCA's explained variance, and every model's scores and calibration
+     * ({@code calibration} by model name; a model missing from it gets no {@code calibration} entry).
+     */
+    static void writeMetrics(Report report, double totalSeconds, Pca pca, List<ModelRun> runs,
+                             Map<String, ExplainStage.Calibrated> calibration) {
         Map<String, Object> metrics = Json.object();
         metrics.put("total_seconds", round(totalSeconds, 3));
         metrics.put("jdk", Runtime.version().toString());
@@ -50,7 +54,16 @@ final class ResultFiles {
         metrics.put("pca", pcaJson);
         List<Object> models = Json.array();
         for (ModelRun run : runs) {
-            models.add(model(run));
+            Map<String, Object> model = model(run);
+            ExplainStage.Calibrated c = calibration.get(run.name());
+            if (c != null) {
+                Map<String, Object> cal = Json.object();
+                cal.put("ece", c.ece());
+                cal.put("ece_after", c.eceAfter());
+                cal.put("temperature", c.temperature());
+                model.put("calibration", cal);
+            }
+            models.add(model);
         }
         metrics.put("models", models);
         write(report, METRICS, Json.write(metrics));
