@@ -137,13 +137,6 @@ public final class GradientModel {
         if (classes.length != n) {
             throw new IllegalArgumentException(n + " inputs but " + classes.length + " classes");
         }
-        // The copies' parameter gradients are never read; cleared so that they do not grow call after call.
-        head.zeroGrad();
-        Tensor cut = head.forward(input, true);
-        Tensor logits = tail == null ? cut : tail.forward(cut, true);
-        if (tail != null) {
-            tail.zeroGrad();
-        }
         Tensor dLogits = Tensor.zeros(n, this.classes);
         for (int i = 0; i < n; i++) {
             if (classes[i] < 0 || classes[i] >= this.classes) {
@@ -152,6 +145,13 @@ public final class GradientModel {
             }
             dLogits.data()[i * this.classes + classes[i]] = 1f;
         }
+        // The copies' parameter gradients are never read; cleared so that they do not grow call after call.
+        head.zeroGrad();
+        if (tail != null) {
+            tail.zeroGrad();
+        }
+        Tensor cut = head.forward(input, true);
+        Tensor logits = tail == null ? cut : tail.forward(cut, true);
         Tensor logitsCopy = logits.copy();
         if (tail == null) {
             return new Pass(logitsCopy, head.backwardToInput(dLogits).copy(), null, null);

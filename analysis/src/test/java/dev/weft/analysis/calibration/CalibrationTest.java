@@ -123,7 +123,8 @@ class CalibrationTest {
         float[] logits = calibratedLogits(50, 4, 2, labels, 13L);
         float[] probabilities = TemperatureScaling.of(1).probabilities(logits, 4);
         float[] fromLogits = TemperatureScaling.of(1.7).probabilities(logits, 4);
-        float[] fromProbabilities = TemperatureScaling.of(1.7).probabilities(TemperatureScaling.logits(probabilities), 4);
+        float[] fromProbabilities = TemperatureScaling.of(1.7)
+                .probabilities(TemperatureScaling.logits(probabilities), 4);
         for (int i = 0; i < fromLogits.length; i++) {
             assertThat(fromProbabilities[i]).as("probability %d", i).isCloseTo(fromLogits[i], within(1e-5f));
         }
