@@ -124,7 +124,7 @@ final class ExplainStage {
             k++;
         }
         String reading = String.format(Locale.ROOT, "On average %s of the Grad-CAM mass lies on the garment "
-                        + "(pixels above %.1f, %s of these images) for the correct predictions%s.",
+                        + "(pixels above %.1f, which cover %s of these images) for the correct predictions%s.",
                 percent(onGarment[0] / Math.max(1, counted[0])), GARMENT,
                 percent(garmentPixels / Math.max(1, counted[0] + counted[1])), counted[1] == 0 ? " (no wrong ones)"
                         : " and " + percent(onGarment[1] / counted[1]) + " for the wrong ones");
