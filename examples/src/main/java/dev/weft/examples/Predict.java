@@ -28,7 +28,7 @@ import java.util.Locale;
 final class Predict {
 
     static final String HELP = """
-            Usage: weft predict [--model FILE] IMAGE...
+            Usage: weft predict [--model FILE] [--explain] [--explain-out DIR] IMAGE...
               Classifies images with a model saved by the study and prints the three most likely classes with
               their probabilities. Any size, colour or grey.
 
@@ -39,6 +39,10 @@ final class Predict {
             Options:
               --model FILE   the model (default: report/weft.weft, else report/reference.weft); it must take
                              one 28x28 grey image, shape [1, 28, 28], and give 10 class scores
+              --explain      also writes, per image, IMAGE_NAME.explain.png into the current folder: the 28x28
+                             input, its Grad-CAM and its SmoothGrad saliency for the most likely class, and the
+                             top three classes; a second line says where
+              --explain-out DIR  like --explain, into DIR (created if missing)
               --help         this text
             """.formatted(ImageInput.MAX_PIXELS / 1_000_000, ImageInput.MAX_SIDE);
 
@@ -47,6 +51,7 @@ final class Predict {
 
     static int run(List<String> arguments, PrintStream out) {
         Path modelFile = null;
+        Path explainFolder = null;
         List<Path> images = new ArrayList<>();
         Args args = new Args(arguments);
         while (args.hasNext()) {
@@ -57,10 +62,12 @@ final class Predict {
                     return Main.OK;
                 }
                 case "--model" -> modelFile = Path.of(args.value(name));
+                case "--explain" -> explainFolder = explainFolder == null ? Path.of("") : explainFolder;
+                case "--explain-out" -> explainFolder = Path.of(args.value(name));
                 default -> {
                     if (name.startsWith("--")) {
                         throw new UsageException("Unknown option '" + name + "' for predict; its options are "
-                                + "--model FILE and --help.");
+                                + "--model FILE, --explain, --explain-out DIR and --help.");
                     }
                     images.add(Path.of(name));
                 }
@@ -94,6 +101,18 @@ final class Predict {
                         .append(String.format(Locale.ROOT, " %.1f%%", 100 * p[i * classes + top[k]]));
             }
             out.println(line);
+            if (explainFolder != null) {
+                Path png = PredictExplanation.fileFor(images.get(i), explainFolder);
+                int size = ImageInput.SIDE * ImageInput.SIDE;
+                float[] pixels = Arrays.copyOfRange(batch, i * size, (i + 1) * size);
+                try {
+                    PredictExplanation.write(model, pixels, top, names, line.toString(), png);
+                } catch (IOException e) {
+                    throw new UsageException("Cannot write the explanation " + Printable.of(png) + ": " + e
+                            + ". Give --explain-out DIR with a folder you may write to.", e);
+                }
+                out.println("  explanation: " + Printable.of(png));
+            }
         }
         return Main.OK;
     }

@@ -37,11 +37,12 @@ final class ResultFiles {
     }
 
     /**
-     * The run's headline figures: totals, the PCA's explained variance, the 2-D embeddings' kNN accuracies, and every
-     * model's scores.
+     * The run's headline figures: totals, the PCA's explained variance, the 2-D embeddings' kNN accuracies, and
+     * every model's scores and calibration ({@code calibration} by model name; a model missing from it gets no
+     * {@code calibration} entry).
      */
     static void writeMetrics(Report report, double totalSeconds, Pca pca, List<ModelRun> runs,
-                             EmbeddingStage.Result embedding) {
+                             Map<String, ExplainStage.Calibrated> calibration, EmbeddingStage.Result embedding) {
         Map<String, Object> metrics = Json.object();
         metrics.put("total_seconds", round(totalSeconds, 3));
         metrics.put("jdk", Runtime.version().toString());
@@ -61,7 +62,16 @@ final class ResultFiles {
         metrics.put("embedding", embeddingJson);
         List<Object> models = Json.array();
         for (ModelRun run : runs) {
-            models.add(model(run));
+            Map<String, Object> model = model(run);
+            ExplainStage.Calibrated c = calibration.get(run.name());
+            if (c != null) {
+                Map<String, Object> cal = Json.object();
+                cal.put("ece", c.ece());
+                cal.put("ece_after", c.eceAfter());
+                cal.put("temperature", c.temperature());
+                model.put("calibration", cal);
+            }
+            models.add(model);
         }
         metrics.put("models", models);
         write(report, METRICS, Json.write(metrics));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The Fashion-MNIST study: every step of the reference study (data checks, EDA, PCA on standardised pixels, the
@@ -39,7 +40,7 @@ final class Study {
         }
         DataOption.checkPresent(options.data());
         try (Report report = Report.create(options.out(), "Fashion-MNIST, studied with Weft")) {
-            Stages stages = new Stages(out, 8 + options.models().size());
+            Stages stages = new Stages(out, 9 + options.models().size());
             out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
                     EnvironmentSection.jdk(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
                     Kernels.get().name(), Printable.of(report.target()));
@@ -67,13 +68,15 @@ final class Study {
             stages.run("Looking inside: activations", () -> ActivationsStage.run(report, test, runs));
             stages.run("Importance of layers and regions",
                     () -> new ImportanceStage(report, test, options.limit() > 0, seed).run(runs));
+            Map<String, ExplainStage.Calibrated> calibration = stages.run("Why the model decides",
+                    () -> new ExplainStage(report, test, train, seed).run(runs));
             EmbeddingStage.Result embedding = stages.run("What the network learned to separate",
                     () -> EmbeddingStage.run(report, out, test, runs, pca, seed));
             stages.run("Writing the report",
                     () -> ResultFiles.writeClassificationReports(report, runs, test.size()));
 
             EnvironmentSection.write(report, options, stages);
-            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), pca, runs, embedding);
+            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), pca, runs, calibration, embedding);
             Path where = report.publish();
             summary(where, stages, runs);
             return where;

@@ -58,6 +58,7 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
 
             Other commands:
               weft predict [--model FILE] IMAGE...   classify PNG/JPEG/GIF/BMP images with a saved model (top 3)
+              weft predict --explain IMAGE...        also write IMAGE_NAME.explain.png (Grad-CAM, saliency)
               weft convert [--data DIR] [--out DIR]  write the IDX files as Kaggle-layout CSV files
             """;
 

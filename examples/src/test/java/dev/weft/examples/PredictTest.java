@@ -2,6 +2,7 @@ package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.layers.Conv2D;
 import dev.weft.layers.Dense;
 import dev.weft.layers.Flatten;
 import dev.weft.layers.Layer;
@@ -129,5 +130,43 @@ class PredictTest {
         assertThat(out()).contains("PNG", "JPEG", "GIF", "BMP", "16 bits", "palette", "CMYK",
                 ImageInput.MAX_PIXELS / 1_000_000 + " megapixels", ImageInput.MAX_SIDE + " pixels on a side",
                 "[1, 28, 28]", "10 class scores");
+    }
+
+    @Test
+    void explainWritesAPictureNextToTheUsualLine() throws IOException {
+        Path model = model("conv.weft", new int[] {1, 28, 28}, new Conv2D(2, 3), new ReLU(), new Flatten(),
+                new Dense(10));
+        Path folder = tmp.resolve("explained");
+        int code = run("predict", "--model", model.toString(), "--explain-out", folder.toString(), image.toString());
+        assertThat(code).as("exit code; stderr: %s", err()).isZero();
+        Path png = folder.resolve("shirt.png.explain.png");
+        assertThat(out()).matches("(?s)" + java.util.regex.Pattern.quote(image + ": ") + "[^\\n]*%, [^\\n]*%, "
+                + "[^\\n]*%\\R  explanation: " + java.util.regex.Pattern.quote(png.toString()) + "\\R");
+        BufferedImage picture = ImageIO.read(png.toFile());
+        assertThat(picture.getWidth()).isEqualTo(900);
+        assertThat(picture.getHeight()).isEqualTo(380);
+        try (var files = Files.list(folder)) {
+            assertThat(files).as("nothing but the picture (no temporary file left)").containsExactly(png);
+        }
+    }
+
+    @Test
+    void explainOfADenseModelDrawsTheSaliencyWithoutGradCam() throws IOException {
+        Path model = model("dense.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
+        int code = run("predict", "--model", model.toString(), "--explain-out", tmp.toString(), image.toString());
+        assertThat(code).as("exit code; stderr: %s", err()).isZero();
+        assertThat(tmp.resolve("shirt.png.explain.png")).exists();
+    }
+
+    @Test
+    void explainIntoAFolderThatCannotBeMadeIsRefusedInOneParagraph() throws IOException {
+        Path model = model("conv.weft", new int[] {1, 28, 28}, new Conv2D(2, 3), new ReLU(), new Flatten(),
+                new Dense(10));
+        Path notAFolder = Files.writeString(tmp.resolve("file.txt"), "x");
+        int code = run("predict", "--model", model.toString(), "--explain-out", notAFolder.toString(),
+                image.toString());
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err()).startsWith("weft: Cannot write the explanation").contains("--explain-out DIR")
+                .doesNotContain("\tat ");
     }
 }

@@ -76,9 +76,8 @@ class StudyEndToEndTest {
         }
         assertThat(figures).isGreaterThanOrEqualTo(25);
         assertThat(page).contains("Data and cleaning", "Exploratory data analysis", "PCA", "Metrics against the "
-                + "reference study", "91.03%", "Predictions", "activations", "Importance",
-                "What the network learned to separate",
-                "Environment");
+                + "reference study", "91.03%", "Predictions", "activations", "Importance", "Why the model decides",
+                "weft_grad_cam.png", "weft_reliability.png", "What the network learned to separate", "Environment");
         assertThat(reportDir.resolve("reference.weft")).exists();
         assertThat(reportDir.resolve("weft.weft")).exists();
         assertThat(reportDir.resolve("classification_report.txt")).content().contains("weighted avg");
@@ -128,6 +127,11 @@ class StudyEndToEndTest {
                 }
             }
             assertThat(total).isEqualTo(2000.0);
+            Map<?, ?> calibration = (Map<?, ?>) model.get("calibration");
+            assertThat(List.copyOf(calibration.keySet())).isEqualTo(List.of("ece", "ece_after", "temperature"));
+            assertThat((Double) calibration.get("ece")).isBetween(0.0, 1.0);
+            assertThat((Double) calibration.get("ece_after")).isBetween(0.0, 1.0);
+            assertThat((Double) calibration.get("temperature")).isBetween(0.05, 20.0);
         }
     }
 

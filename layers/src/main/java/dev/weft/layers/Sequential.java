@@ -250,22 +250,51 @@ public final class Sequential {
 
     /**
      * Back-propagates {@code dLogits} through every layer, accumulating parameter gradients (call
-     * {@link #zeroGrad()} first). The gradient with respect to the model input is not computed.
+     * {@link #zeroGrad()} first). The gradient with respect to the model input is not computed: the input is the
+     * data, and the first layer's input gradient would be a whole extra pass that training never uses.
      */
     public void backward(Tensor dLogits) {
+        propagate(dLogits, false);
+    }
+
+    /**
+     * {@link #backward}, and the gradient with respect to the model input as well, which explanation methods
+     * (saliency maps, integrated gradients) need.
+     *
+     * <pre>{@code
+     * model.forward(images, true);
+     * Tensor dImages = model.backwardToInput(dLogits);   // [batch, inputShape...]
+     * }</pre>
+     *
+     * @return {@code dLoss/dInput} {@code [batch, inputShape...]}, a buffer of the first layer that its next
+     *         backward overwrites
+     */
+    public Tensor backwardToInput(Tensor dLogits) {
+        return propagate(dLogits, true);
+    }
+
+    /** The backward pass; the first layer computes its input gradient only when {@code toInput}. */
+    private Tensor propagate(Tensor dLogits, boolean toInput) {
         LayerTimer t = timer;
         // Without a training forward, no plan: each layer's backward then reports the missing forward itself.
         boolean[] plan = trainedFused == null ? new boolean[layers.size()] : trainedFused;
-        Tensor d = dLogits;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            if (i > 0 && plan[i - 1]) {
-                continue;   // an absorbed layer: the layer before it takes this layer's output gradient
+        Layer first = layers.get(0);
+        first.setInputGradientNeeded(toInput);
+        try {
+            Tensor d = dLogits;
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                if (i > 0 && plan[i - 1]) {
+                    continue;   // an absorbed layer: the layer before it takes this layer's output gradient
+                }
+                long start = t == null ? 0 : System.nanoTime();
+                d = layers.get(i).backward(d);
+                if (t != null) {
+                    t.record(i, true, System.nanoTime() - start);
+                }
             }
-            long start = t == null ? 0 : System.nanoTime();
-            d = layers.get(i).backward(d);
-            if (t != null) {
-                t.record(i, true, System.nanoTime() - start);
-            }
+            return d;
+        } finally {
+            first.setInputGradientNeeded(false);
         }
     }
 

@@ -29,6 +29,9 @@ import java.util.List;
  */
 public final class ImageGrid implements Chart {
 
+    /** The colour of heat overlays: a red-orange that stands out on black background and on white cloth alike. */
+    private static final int TINT = 0xff3b00;
+
     private final float[][] images;
     private final int imageHeight;
     private final int imageWidth;
@@ -40,6 +43,8 @@ public final class ImageGrid implements Chart {
     private double low = 0;
     private double high = 1;
     private boolean perImage;
+    /** Per image, a heat map drawn over it, or null; null when there are no overlays. */
+    private float[][] overlays;
 
     private ImageGrid(float[][] images, int imageHeight, int imageWidth) {
         if (images.length == 0) {
@@ -187,6 +192,33 @@ public final class ImageGrid implements Chart {
         return this;
     }
 
+    /**
+     * Draws a heat map over each image (an explanation: Grad-CAM, saliency): each map, {@code height x width} like
+     * its image, is scaled to its own maximum, and the image's pixel is blended towards bright red-orange by
+     * {@code 0.85·t} where {@code t} is the scaled heat (values at or below zero leave the image as it is). A null
+     * entry leaves that image bare. The maps are copied.
+     *
+     * <pre>{@code
+     * ImageGrid.of(images, 28, 28).withHeatOverlays(gradCamMaps).withCaptions(names)
+     *          .write(Path.of("grad-cam.png"), 1000, 500);
+     * }</pre>
+     */
+    public ImageGrid withHeatOverlays(float[][] heatMaps) {
+        if (heatMaps.length != images.length) {
+            throw new IllegalArgumentException(heatMaps.length + " heat maps for " + images.length + " images");
+        }
+        float[][] copy = new float[heatMaps.length][];
+        for (int i = 0; i < heatMaps.length; i++) {
+            if (heatMaps[i] != null && heatMaps[i].length != imageHeight * imageWidth) {
+                throw new IllegalArgumentException("heat map " + i + " has " + heatMaps[i].length
+                        + " values, expected " + imageHeight + "x" + imageWidth);
+            }
+            copy[i] = heatMaps[i] == null ? null : heatMaps[i].clone();
+        }
+        this.overlays = copy;
+        return this;
+    }
+
     /** Maps each image over its own minimum to maximum (a constant image is drawn at the low colour). */
     public ImageGrid withPerImageNormalisation() {
         this.perImage = true;
@@ -256,7 +288,7 @@ public final class ImageGrid implements Chart {
             double blockH = drawH + captionH;
             int x = (int) Math.round(cx - drawW / 2.0);
             int y = (int) Math.round(cellTop + (cellH - blockH) / 2);
-            g.drawImage(toImage(images[i]), x, y, drawW, drawH, null);
+            g.drawImage(toImage(images[i], overlays == null ? null : overlays[i]), x, y, drawW, drawH, null);
             g.setColor(new Color(0xbbbbbb));
             g.drawRect(x - 1, y - 1, drawW + 1, drawH + 1);
             if (captions != null) {
@@ -284,7 +316,7 @@ public final class ImageGrid implements Chart {
         return (float) Math.max(8, Math.min(13, cellWidth / 9));
     }
 
-    private BufferedImage toImage(float[] pixels) {
+    private BufferedImage toImage(float[] pixels, float[] heat) {
         double lo = low;
         double hi = high;
         if (perImage) {
@@ -302,8 +334,31 @@ public final class ImageGrid implements Chart {
         for (int p = 0; p < pixels.length; p++) {
             rgb[p] = colorMap.rgb((pixels[p] - lo) / (hi - lo));
         }
+        if (heat != null) {
+            blend(rgb, heat);
+        }
         BufferedImage image = new BufferedImage(imageWidth, imageHeight, BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, imageWidth, imageHeight, rgb, 0, imageWidth);
         return image;
+    }
+
+    /** Blends each pixel towards {@link #TINT} by {@code 0.85·t}, t the heat over its maximum. */
+    private static void blend(int[] rgb, float[] heat) {
+        float top = 0;
+        for (float v : heat) {
+            top = Math.max(top, v);
+        }
+        if (!(top > 0)) {
+            return;
+        }
+        for (int p = 0; p < rgb.length; p++) {
+            double t = Math.max(0, heat[p] / top);
+            int tint = TINT;
+            double a = 0.85 * t;
+            int r = (int) Math.round(((rgb[p] >> 16) & 0xff) * (1 - a) + ((tint >> 16) & 0xff) * a);
+            int g = (int) Math.round(((rgb[p] >> 8) & 0xff) * (1 - a) + ((tint >> 8) & 0xff) * a);
+            int b = (int) Math.round((rgb[p] & 0xff) * (1 - a) + (tint & 0xff) * a);
+            rgb[p] = (r << 16) | (g << 8) | b;
+        }
     }
 }
