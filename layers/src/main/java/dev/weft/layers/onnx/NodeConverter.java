@@ -90,37 +90,10 @@ final class NodeConverter {
                 matMulBias = null;   // an Add is a bias only right after its MatMul
                 requireChained();
             }
-            switch (op) {
-                case "Conv" -> conv();
-                case "Relu" -> {
-                    attributes();
-                    add(new ReLU(), shape);
-                }
-                case "MaxPool" -> maxPool();
-                case "BatchNormalization" -> batchNorm();
-                case "Flatten" -> {
-                    attributes("axis");
-                    if (intAttribute("axis", 1) != 1) {
-                        throw refuse("axis " + intAttribute("axis", 1) + " is not supported, expected 1");
-                    }
-                    flatten();
-                }
-                case "Reshape" -> reshape();
-                case "Transpose" -> transpose();
-                case "Gemm" -> gemm();
-                case "MatMul" -> matMul();
-                case "Add" -> addBias();
-                case "GlobalAveragePool" -> {
-                    attributes();
-                    requireRank(3);
-                    add(new GlobalAveragePool(), new int[] {shape[0]});
-                }
-                case "Softmax" -> softmax();
-                case "Dropout" -> attributes("ratio", "seed");
-                case "Identity" -> attributes();
-                default -> throw refuse("operator " + op + " is not supported; Weft imports Conv, Relu, MaxPool, "
-                        + "BatchNormalization, Flatten, Reshape, Transpose (before a flatten), Gemm, MatMul + Add, "
-                        + "GlobalAveragePool, Softmax (last), Dropout and Identity");
+            try {
+                convertNode(op);
+            } catch (IllegalArgumentException e) {
+                throw refuse(e.getMessage());   // a layer refusing its settings or shape
             }
             requireUnusedExtraOutputs();
             current = node.outputs().get(0);
@@ -143,6 +116,41 @@ final class NodeConverter {
         }
         fills.forEach(Runnable::run);
         return model;
+    }
+
+    private void convertNode(String op) throws ModelFormatException {
+        switch (op) {
+            case "Conv" -> conv();
+            case "Relu" -> {
+                attributes();
+                add(new ReLU(), shape);
+            }
+            case "MaxPool" -> maxPool();
+            case "BatchNormalization" -> batchNorm();
+            case "Flatten" -> {
+                attributes("axis");
+                if (intAttribute("axis", 1) != 1) {
+                    throw refuse("axis " + intAttribute("axis", 1) + " is not supported, expected 1");
+                }
+                flatten();
+            }
+            case "Reshape" -> reshape();
+            case "Transpose" -> transpose();
+            case "Gemm" -> gemm();
+            case "MatMul" -> matMul();
+            case "Add" -> addBias();
+            case "GlobalAveragePool" -> {
+                attributes();
+                requireRank(3);
+                add(new GlobalAveragePool(), new int[] {shape[0]});
+            }
+            case "Softmax" -> softmax();
+            case "Dropout" -> attributes("ratio", "seed");
+            case "Identity" -> attributes();
+            default -> throw refuse("operator " + op + " is not supported; Weft imports Conv, Relu, MaxPool, "
+                    + "BatchNormalization, Flatten, Reshape, Transpose (before a flatten), Gemm, MatMul + Add, "
+                    + "GlobalAveragePool, Softmax (last), Dropout and Identity");
+        }
     }
 
     private ModelFormatException refuse(String problem) {
@@ -359,20 +367,32 @@ final class NodeConverter {
     }
 
     /** A Flatten (none if the sample is a vector already); after a channels-last Transpose, remembers its order. */
-    private void flatten() {
+    private void flatten() throws ModelFormatException {
         if (transposed != null) {
             channelsLastRows = transposed;
             transposed = null;
         }
         if (shape.length > 1) {
-            add(new Flatten(), new int[] {Arrays.stream(shape).reduce(1, (a, b) -> a * b)});
+            add(new Flatten(), new int[] {features()});
         }
+    }
+
+    /** Elements per sample of the current value. */
+    private int features() throws ModelFormatException {
+        long product = 1;
+        for (int d : shape) {
+            product *= d;
+            if (product > Integer.MAX_VALUE) {
+                throw refuse("its input " + Arrays.toString(shape) + " has more elements per sample than an array holds");
+            }
+        }
+        return (int) product;
     }
 
     private void reshape() throws ModelFormatException {
         attributes("allowzero");
         OnnxTensor target = constant(1, "shape");
-        int features = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        int features = features();
         long[] s = target.longs();
         boolean flattens = s != null && s.length == 2 && intAttribute("allowzero", 0) == 0
                 && (s[0] == 0 || s[0] == -1) && (s[1] == -1 || s[1] == features) && !(s[0] == -1 && s[1] == -1);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +25,11 @@ import java.util.List;
  * file, the byte offset (of the node, for a node that cannot be converted) and what was found and expected.
  */
 public final class OnnxImport {
+    /** The largest input dimension read (height, width or channels), keeping every shape far from overflow. */
+    static final int MAX_DIMENSION = 1 << 16;
+    /** The most elements per input sample. */
+    static final long MAX_SAMPLE_SIZE = 1L << 26;
+
     /** The largest ONNX file read, as for Weft's own model files. */
     public static final long MAX_FILE_SIZE = 512L << 20;
 
@@ -65,6 +71,10 @@ public final class OnnxImport {
             throw new ModelFormatException(file, 0, "the file is empty, expected an ONNX model");
         }
         OnnxGraph graph = OnnxGraph.parse(file, bytes);
+        if (graph.opset() < 1) {
+            throw new ModelFormatException(file, 0, "the model names no version of the default operator set "
+                    + "(opset_import for domain \"\"), expected e.g. 13");
+        }
         List<ValueInfo> inputs = new ArrayList<>();
         for (ValueInfo input : graph.inputs()) {
             if (!graph.initializers().containsKey(input.name())) {
@@ -79,14 +89,17 @@ public final class OnnxImport {
         long[] dims = input.dims();
         if (dims == null || dims.length < 2) {
             throw new ModelFormatException(file, 0, "input '" + input.name() + "' has shape "
-                    + (dims == null ? "unknown" : java.util.Arrays.toString(dims))
+                    + (dims == null ? "unknown" : Arrays.toString(dims))
                     + ", expected [batch, channels, height, width] or [batch, features]");
         }
         int[] sample = new int[dims.length - 1];
+        long size = 1;
         for (int i = 1; i < dims.length; i++) {
-            if (dims[i] < 1 || dims[i] > Integer.MAX_VALUE) {
+            size *= Math.max(1, Math.min(dims[i], MAX_DIMENSION));
+            if (dims[i] < 1 || dims[i] > MAX_DIMENSION || size > MAX_SAMPLE_SIZE) {
                 throw new ModelFormatException(file, 0, "input '" + input.name() + "' has shape "
-                        + java.util.Arrays.toString(dims) + ": every dimension but the batch must be fixed and positive");
+                        + Arrays.toString(dims) + ": every dimension but the batch must be fixed, from 1 to "
+                        + MAX_DIMENSION + ", and a sample at most " + MAX_SAMPLE_SIZE + " elements");
             }
             sample[i - 1] = (int) dims[i];
         }

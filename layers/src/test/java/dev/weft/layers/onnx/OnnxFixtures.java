@@ -6,6 +6,7 @@ import dev.weft.testing.TestData;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -37,7 +38,7 @@ final class OnnxFixtures {
     static float[][] expected(String model) throws IOException {
         try (InputStream in = OnnxFixtures.class.getResourceAsStream("/onnx/" + model + "-expected.csv")) {
             assertThat(in).as("test resource onnx/" + model + "-expected.csv").isNotNull();
-            List<String> lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.US_ASCII)
                     .lines().filter(l -> !l.isBlank()).toList();
             float[][] rows = new float[lines.size()][];
             for (int i = 0; i < rows.length; i++) {
