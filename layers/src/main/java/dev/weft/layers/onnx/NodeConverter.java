@@ -1,8 +1,5 @@
 package dev.weft.layers.onnx;
 
-import dev.weft.core.Pooling;
-import dev.weft.core.Tensor;
-import dev.weft.core.conv.ConvGeometry;
 import dev.weft.layers.BatchNorm;
 import dev.weft.layers.Conv2D;
 import dev.weft.layers.Dense;
@@ -11,7 +8,6 @@ import dev.weft.layers.GlobalAveragePool;
 import dev.weft.layers.Layer;
 import dev.weft.layers.MaxPool2D;
 import dev.weft.layers.ModelFormatException;
-import dev.weft.layers.Padding;
 import dev.weft.layers.ReLU;
 import dev.weft.layers.Sequential;
 import dev.weft.layers.onnx.OnnxGraph.Node;
@@ -55,7 +51,7 @@ final class NodeConverter {
 
     private String current;
     private int[] shape;
-    private Node node;
+    private OnnxNode node;
     private int index;
     /** [C, H, W] of a Transpose to channels-last that waits for its flatten, else null. */
     private int[] transposed;
@@ -75,16 +71,16 @@ final class NodeConverter {
     Sequential convert(String outputName) throws ModelFormatException {
         List<Node> nodes = graph.nodes();
         for (index = 0; index < nodes.size(); index++) {
-            node = nodes.get(index);
+            node = new OnnxNode(file, graph, nodes.get(index), index);
             String op = node.opType();
             if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
-                throw refuse("operator domain '" + node.domain() + "' is not supported");
+                throw node.refuse("operator domain '" + node.domain() + "' is not supported");
             }
             if (transposed != null && !Set.of("Flatten", "Reshape", "Identity", "Dropout").contains(op)) {
-                throw refuse("follows a Transpose; Weft takes a Transpose only where it reorders a flatten");
+                throw node.refuse("follows a Transpose; Weft takes a Transpose only where it reorders a flatten");
             }
             if (channelsLastRows != null && !Set.of("Gemm", "MatMul", "Identity", "Dropout").contains(op)) {
-                throw refuse("follows a channels-last flatten, expected the Gemm or MatMul it feeds");
+                throw node.refuse("follows a channels-last flatten, expected the Gemm or MatMul it feeds");
             }
             if (!op.equals("Add")) {
                 matMulBias = null;   // an Add is a bias only right after its MatMul
@@ -93,9 +89,9 @@ final class NodeConverter {
             try {
                 convertNode(op);
             } catch (IllegalArgumentException e) {
-                throw refuse(e.getMessage());   // a layer refusing its settings or shape
+                throw node.refuse(e.getMessage());   // a layer refusing its settings or shape
             }
-            requireUnusedExtraOutputs();
+            node.requireUnusedExtraOutputs();
             current = node.outputs().get(0);
         }
         if (transposed != null || channelsLastRows != null) {
@@ -120,17 +116,17 @@ final class NodeConverter {
 
     private void convertNode(String op) throws ModelFormatException {
         switch (op) {
-            case "Conv" -> conv();
+            case "Conv" -> add(LayerNodes.conv(node, shape));
             case "Relu" -> {
-                attributes();
+                node.allowOnly();
                 add(new ReLU(), shape);
             }
-            case "MaxPool" -> maxPool();
-            case "BatchNormalization" -> batchNorm();
+            case "MaxPool" -> add(LayerNodes.maxPool(node, shape));
+            case "BatchNormalization" -> add(LayerNodes.batchNorm(node, shape));
             case "Flatten" -> {
-                attributes("axis");
-                if (intAttribute("axis", 1) != 1) {
-                    throw refuse("axis " + intAttribute("axis", 1) + " is not supported, expected 1");
+                node.allowOnly("axis");
+                if (node.intAttribute("axis", 1) != 1) {
+                    throw node.refuse("axis " + node.intAttribute("axis", 1) + " is not supported, expected 1");
                 }
                 flatten();
             }
@@ -140,230 +136,38 @@ final class NodeConverter {
             case "MatMul" -> matMul();
             case "Add" -> addBias();
             case "GlobalAveragePool" -> {
-                attributes();
+                node.allowOnly();
                 requireRank(3);
                 add(new GlobalAveragePool(), new int[] {shape[0]});
             }
             case "Softmax" -> softmax();
-            case "Dropout" -> attributes("ratio", "seed");
-            case "Identity" -> attributes();
-            default -> throw refuse("operator " + op + " is not supported; Weft imports Conv, Relu, MaxPool, "
+            case "Dropout" -> node.allowOnly("ratio", "seed");
+            case "Identity" -> node.allowOnly();
+            default -> throw node.refuse("operator " + op + " is not supported; Weft imports Conv, Relu, MaxPool, "
                     + "BatchNormalization, Flatten, Reshape, Transpose (before a flatten), Gemm, MatMul + Add, "
                     + "GlobalAveragePool, Softmax (last), Dropout and Identity");
         }
     }
 
-    private ModelFormatException refuse(String problem) {
-        return new ModelFormatException(file, node.position(), node.describe(index) + ": " + problem);
-    }
-
     private void requireChained() throws ModelFormatException {
         if (node.inputs().isEmpty() || !node.inputs().get(0).equals(current) || node.outputs().isEmpty()) {
-            throw refuse("takes " + node.inputs() + " and gives " + node.outputs() + ", expected to take '" + current
+            throw node.refuse("takes " + node.inputs() + " and gives " + node.outputs() + ", expected to take '" + current
                     + "' (the output of the node before it): Weft runs a chain of layers");
         }
     }
 
-    private void requireUnusedExtraOutputs() throws ModelFormatException {
-        for (String extra : node.outputs().subList(1, node.outputs().size())) {
-            if (extra.isEmpty()) {
-                continue;
-            }
-            boolean used = graph.outputs().stream().anyMatch(o -> o.name().equals(extra))
-                    || graph.nodes().stream().anyMatch(n -> n.inputs().contains(extra));
-            if (used) {
-                throw refuse("its second output '" + extra + "' is used; Weft gives only the first");
-            }
-        }
+    private void requireRank(int rank) throws ModelFormatException {
+        LayerNodes.requireRank(node, shape, rank);
     }
 
-    private void requireRank(int rank) throws ModelFormatException {
-        if (shape.length != rank) {
-            throw refuse("its input has per-sample shape " + Arrays.toString(shape) + ", expected rank " + rank);
-        }
+    private void add(LayerNodes.Converted converted) {
+        add(converted.layer(), converted.outputShape());
+        fills.add(converted.fill());
     }
 
     private void add(Layer layer, int[] outputShape) {
         layers.add(layer);
         shape = outputShape;
-    }
-
-    /** Refuses the node if it has attributes other than {@code allowed}. */
-    private void attributes(String... allowed) throws ModelFormatException {
-        for (String name : node.attributes().keySet()) {
-            if (!Arrays.asList(allowed).contains(name)) {
-                throw refuse("attribute '" + name + "' is not supported" + (allowed.length == 0 ? ""
-                        : "; Weft reads " + String.join(", ", allowed)));
-            }
-        }
-    }
-
-    private long intAttribute(String name, long otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.i();
-    }
-
-    private float floatAttribute(String name, float otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.f();
-    }
-
-    private long[] intsAttribute(String name, long... otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a == null ? otherwise : a.ints();
-    }
-
-    private String stringAttribute(String name, String otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a == null || a.s() == null ? otherwise : a.s();
-    }
-
-    /** The constant (initializer) that is input {@code i}, with float values of the given ranks, all finite. */
-    private OnnxTensor floatConstant(int i, String role, int... ranks) throws ModelFormatException {
-        OnnxTensor t = constant(i, role);
-        if (t.floats() == null || Arrays.stream(ranks).noneMatch(r -> r == t.dims().length)) {
-            throw refuse(role + " '" + t.name() + "' is " + (t.floats() == null ? "int64" : "float")
-                    + " with dimensions " + Arrays.toString(t.dims()) + ", expected float of rank "
-                    + Arrays.toString(ranks));
-        }
-        for (float v : t.floats()) {
-            if (!Float.isFinite(v)) {
-                throw refuse(role + " '" + t.name() + "' holds " + v + ", expected finite values");
-            }
-        }
-        return t;
-    }
-
-    private OnnxTensor constant(int i, String role) throws ModelFormatException {
-        if (node.inputs().size() <= i || node.inputs().get(i).isEmpty()) {
-            throw refuse("has no " + role + " (input " + i + ")");
-        }
-        OnnxTensor t = graph.initializers().get(node.inputs().get(i));
-        if (t == null) {
-            throw refuse(role + " '" + node.inputs().get(i) + "' is not a constant (initializer)");
-        }
-        return t;
-    }
-
-    private boolean hasInput(int i) {
-        return node.inputs().size() > i && !node.inputs().get(i).isEmpty();
-    }
-
-    /** A float constant of {@code size} values shaped [size] or [1, size]. */
-    private float[] vector(int i, String role, int size) throws ModelFormatException {
-        OnnxTensor t = floatConstant(i, role, 1, 2);
-        if (t.size() != size || (t.dims().length == 2 && t.dims()[0] != 1)) {
-            throw refuse(role + " '" + t.name() + "' has dimensions " + Arrays.toString(t.dims())
-                    + ", expected [" + size + "]");
-        }
-        return t.floats();
-    }
-
-    private static void copy(float[] values, Tensor into) {
-        System.arraycopy(values, 0, into.data(), into.offset(), values.length);
-    }
-
-    private void conv() throws ModelFormatException {
-        attributes("kernel_shape", "strides", "pads", "dilations", "group", "auto_pad");
-        requireRank(3);
-        OnnxTensor w = floatConstant(1, "weight", 4);
-        int[] d = w.dims();
-        int outChannels = d[0];
-        int kernel = d[2];
-        if (d[1] != shape[0] || d[2] != d[3] || outChannels < 1 || kernel < 1) {
-            throw refuse("weight dimensions " + Arrays.toString(d) + ", expected [outChannels, " + shape[0]
-                    + ", k, k] (a square kernel)");
-        }
-        long[] strides = intsAttribute("strides", 1, 1);
-        long[] dilations = intsAttribute("dilations", 1, 1);
-        long[] pads = intsAttribute("pads", 0, 0, 0, 0);
-        if (!Arrays.equals(intsAttribute("kernel_shape", kernel, kernel), new long[] {kernel, kernel})
-                || strides.length != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > shape[1]
-                || !Arrays.equals(dilations, new long[] {1, 1}) || intAttribute("group", 1) != 1 || pads.length != 4) {
-            throw refuse("kernel_shape, strides, dilations, group or pads not supported: Weft convolves with a "
-                    + "square kernel, equal strides, dilation 1 and group 1");
-        }
-        int stride = (int) strides[0];
-        ConvGeometry same = ConvGeometry.same(1, shape[0], shape[1], shape[2], outChannels, kernel, kernel, stride);
-        long padBottom = Math.max(0, (same.outHeight() - 1) * stride + kernel - shape[1]) - same.padTop();
-        long padRight = Math.max(0, (same.outWidth() - 1) * stride + kernel - shape[2]) - same.padLeft();
-        long[] samePads = {same.padTop(), same.padLeft(), padBottom, padRight};
-        String autoPad = stringAttribute("auto_pad", "NOTSET");
-        Padding padding;
-        if ((autoPad.equals("NOTSET") || autoPad.equals("VALID")) && Arrays.equals(pads, new long[4])) {
-            padding = Padding.VALID;
-        } else if (autoPad.equals("SAME_UPPER") || (autoPad.equals("NOTSET") && Arrays.equals(pads, samePads))) {
-            padding = Padding.SAME;
-        } else {
-            throw refuse("auto_pad " + autoPad + " with pads " + Arrays.toString(pads) + " is neither VALID "
-                    + "(no padding) nor SAME as Weft pads " + Arrays.toString(samePads));
-        }
-        if (padding == Padding.VALID && kernel > Math.min(shape[1], shape[2])) {
-            throw refuse("kernel " + kernel + " is larger than the input " + Arrays.toString(shape));
-        }
-        float[] bias = hasInput(2) ? vector(2, "bias", outChannels) : new float[outChannels];
-        Conv2D conv = new Conv2D(outChannels, kernel, stride, padding);
-        ConvGeometry g = padding == Padding.SAME ? same
-                : ConvGeometry.valid(1, shape[0], shape[1], shape[2], outChannels, kernel, kernel, stride);
-        fills.add(() -> {
-            copy(w.floats(), conv.weights().value());
-            copy(bias, conv.bias().value());
-        });
-        add(conv, new int[] {outChannels, g.outHeight(), g.outWidth()});
-    }
-
-    private void maxPool() throws ModelFormatException {
-        attributes("kernel_shape", "strides", "pads", "ceil_mode", "dilations", "storage_order", "auto_pad");
-        requireRank(3);
-        long[] kernel = intsAttribute("kernel_shape");
-        long[] strides = intsAttribute("strides", 1, 1);
-        String autoPad = stringAttribute("auto_pad", "NOTSET");
-        if (kernel.length != 2 || kernel[0] != kernel[1] || kernel[0] < 1 || kernel[0] > Math.min(shape[1], shape[2])
-                || strides.length != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > shape[1]
-                || !Arrays.equals(intsAttribute("pads", 0, 0, 0, 0), new long[4])
-                || !Arrays.equals(intsAttribute("dilations", 1, 1), new long[] {1, 1})
-                || intAttribute("ceil_mode", 0) != 0 || intAttribute("storage_order", 0) != 0
-                || !(autoPad.equals("NOTSET") || autoPad.equals("VALID"))) {
-            throw refuse("kernel_shape " + Arrays.toString(kernel) + ", strides " + Arrays.toString(strides)
-                    + ", padding, dilation or ceil_mode not supported: Weft pools square windows within the image");
-        }
-        int pool = (int) kernel[0];
-        int stride = (int) strides[0];
-        add(new MaxPool2D(pool, stride), new int[] {shape[0], Pooling.outputSize(shape[1], pool, stride),
-                Pooling.outputSize(shape[2], pool, stride)});
-    }
-
-    private void batchNorm() throws ModelFormatException {
-        attributes("epsilon", "momentum", "training_mode", "spatial");
-        if (shape.length != 1 && shape.length != 3) {
-            throw refuse("its input has per-sample shape " + Arrays.toString(shape) + ", expected [features] or "
-                    + "[channels, height, width]");
-        }
-        if (intAttribute("training_mode", 0) != 0 || intAttribute("spatial", 1) != 1) {
-            throw refuse("training_mode 1 or spatial 0 is not supported, expected the inference form");
-        }
-        int channels = shape[0];
-        float[] scale = vector(1, "scale", channels);
-        float[] bias = vector(2, "bias", channels);
-        float[] mean = vector(3, "mean", channels);
-        float[] variance = vector(4, "variance", channels);
-        for (float v : variance) {
-            if (v < 0) {
-                throw refuse("variance holds " + v + ", expected values >= 0");
-            }
-        }
-        float epsilon = floatAttribute("epsilon", 1e-5f);
-        if (!(epsilon > 0 && epsilon < Float.POSITIVE_INFINITY)) {
-            throw refuse("epsilon " + epsilon + ", expected a finite value > 0");
-        }
-        BatchNorm norm = new BatchNorm(0.99f, epsilon);
-        fills.add(() -> {
-            copy(scale, norm.parameters().get(0).value());
-            copy(bias, norm.parameters().get(1).value());
-            copy(mean, norm.runningMean());
-            copy(variance, norm.runningVariance());
-        });
-        add(norm, shape);
     }
 
     /** A Flatten (none if the sample is a vector already); after a channels-last Transpose, remembers its order. */
@@ -383,64 +187,64 @@ final class NodeConverter {
         for (int d : shape) {
             product *= d;
             if (product > Integer.MAX_VALUE) {
-                throw refuse("its input " + Arrays.toString(shape) + " has more elements per sample than an array holds");
+                throw node.refuse("its input " + Arrays.toString(shape) + " has more elements per sample than an array holds");
             }
         }
         return (int) product;
     }
 
     private void reshape() throws ModelFormatException {
-        attributes("allowzero");
-        OnnxTensor target = constant(1, "shape");
+        node.allowOnly("allowzero");
+        OnnxTensor target = node.constant(1, "shape");
         int features = features();
         long[] s = target.longs();
-        boolean flattens = s != null && s.length == 2 && intAttribute("allowzero", 0) == 0
+        boolean flattens = s != null && s.length == 2 && node.intAttribute("allowzero", 0) == 0
                 && (s[0] == 0 || s[0] == -1) && (s[1] == -1 || s[1] == features) && !(s[0] == -1 && s[1] == -1);
         if (!flattens) {
-            throw refuse("reshapes to " + (s == null ? "a float tensor" : Arrays.toString(s))
+            throw node.refuse("reshapes to " + (s == null ? "a float tensor" : Arrays.toString(s))
                     + "; Weft reads only a flatten to [N, -1] or [-1, " + features + "]");
         }
         flatten();
     }
 
     private void transpose() throws ModelFormatException {
-        attributes("perm");
-        if (shape.length != 3 || !Arrays.equals(intsAttribute("perm"), new long[] {0, 2, 3, 1})) {
-            throw refuse("perm " + Arrays.toString(intsAttribute("perm")) + " is not supported; Weft reads only "
+        node.allowOnly("perm");
+        if (shape.length != 3 || !Arrays.equals(node.intsAttribute("perm"), new long[] {0, 2, 3, 1})) {
+            throw node.refuse("perm " + Arrays.toString(node.intsAttribute("perm")) + " is not supported; Weft reads only "
                     + "perm 0,2,3,1 (to channels-last) right before a flatten");
         }
         transposed = shape;
     }
 
     private void gemm() throws ModelFormatException {
-        attributes("alpha", "beta", "transA", "transB");
-        long transB = intAttribute("transB", 0);
-        if (floatAttribute("alpha", 1f) != 1f || floatAttribute("beta", 1f) != 1f || intAttribute("transA", 0) != 0
+        node.allowOnly("alpha", "beta", "transA", "transB");
+        long transB = node.intAttribute("transB", 0);
+        if (node.floatAttribute("alpha", 1f) != 1f || node.floatAttribute("beta", 1f) != 1f || node.intAttribute("transA", 0) != 0
                 || (transB != 0 && transB != 1)) {
-            throw refuse("alpha and beta must be 1, transA 0 and transB 0 or 1");
+            throw node.refuse("alpha and beta must be 1, transA 0 and transB 0 or 1");
         }
         requireRank(1);
-        OnnxTensor b = floatConstant(1, "weight", 2);
+        OnnxTensor b = node.floatConstant(1, "weight", 2);
         int outFeatures = transB == 1 ? b.dims()[0] : b.dims()[1];
-        dense(b, transB == 1, hasInput(2) ? vector(2, "bias", outFeatures) : new float[outFeatures]);
+        dense(b, transB == 1, node.hasInput(2) ? node.vector(2, "bias", outFeatures) : new float[outFeatures]);
     }
 
     private void matMul() throws ModelFormatException {
-        attributes();
+        node.allowOnly();
         requireRank(1);
-        OnnxTensor b = floatConstant(1, "weight", 2);
+        OnnxTensor b = node.floatConstant(1, "weight", 2);
         matMulBias = new float[b.dims()[1]];
         dense(b, false, matMulBias);
     }
 
     /** The Add of a bias right after a MatMul: {@code Y = X·B + c}. */
     private void addBias() throws ModelFormatException {
-        attributes();
+        node.allowOnly();
         int chained = node.inputs().indexOf(current);
         if (matMulBias == null || node.inputs().size() != 2 || chained < 0 || node.outputs().isEmpty()) {
-            throw refuse("Weft reads Add only as the bias of the MatMul right before it");
+            throw node.refuse("Weft reads Add only as the bias of the MatMul right before it");
         }
-        float[] bias = vector(1 - chained, "bias", matMulBias.length);
+        float[] bias = node.vector(1 - chained, "bias", matMulBias.length);
         for (int i = 0; i < bias.length; i++) {
             matMulBias[i] += bias[i];
         }
@@ -456,7 +260,7 @@ final class NodeConverter {
         int inFeatures = transposedB ? b.dims()[1] : b.dims()[0];
         int outFeatures = transposedB ? b.dims()[0] : b.dims()[1];
         if (inFeatures != shape[0] || outFeatures < 1) {
-            throw refuse("weight dimensions " + Arrays.toString(b.dims()) + " do not fit " + shape[0]
+            throw node.refuse("weight dimensions " + Arrays.toString(b.dims()) + " do not fit " + shape[0]
                     + " input features");
         }
         int[] chw = channelsLastRows;
@@ -473,17 +277,17 @@ final class NodeConverter {
         }
         Dense dense = new Dense(outFeatures);
         fills.add(() -> {
-            copy(weights, dense.weights().value());
-            copy(bias, dense.bias().value());
+            LayerNodes.copy(weights, dense.weights().value());
+            LayerNodes.copy(bias, dense.bias().value());
         });
         add(dense, new int[] {outFeatures});
     }
 
     private void softmax() throws ModelFormatException {
-        attributes("axis");
-        long axis = intAttribute("axis", -1);
+        node.allowOnly("axis");
+        long axis = node.intAttribute("axis", -1);
         if (index != graph.nodes().size() - 1 || shape.length != 1 || (axis != -1 && axis != 1)) {
-            throw refuse("Weft reads Softmax only as the last node, over the classes (axis -1 or 1)");
+            throw node.refuse("Weft reads Softmax only as the last node, over the classes (axis -1 or 1)");
         }
         // Dropped: the model then outputs the logits, and predictProbabilities gives the softmax of them.
     }

@@ -91,6 +91,9 @@ public final class OnnxExport {
         if (export.nodes.isEmpty()) {
             export.node("Identity", "identity", List.of(export.current));
         }
+        // Field numbers are onnx.proto's: GraphProto node 1, name 2, initializer 5, input 11, output 12; NodeProto
+        // input 1, output 2, name 3, op_type 4, attribute 5; ModelProto ir_version 1, producer_name 2, graph 7,
+        // opset_import 8 (OperatorSetIdProto domain 1, version 2).
         ProtoWriter graph = new ProtoWriter();
         for (int i = 0; i < export.nodes.size(); i++) {
             NodeSpec spec = export.nodes.get(i);
@@ -108,15 +111,13 @@ public final class OnnxExport {
         for (ProtoWriter tensor : export.initializers) {
             graph.message(5, tensor);
         }
-        int[] in = model.inputShape();
-        graph.message(11, valueInfo("input", in));
+        graph.message(11, valueInfo("input", model.inputShape()));
         graph.message(12, valueInfo("logits", model.outputShape()));
-        byte[] graphBytes = graph.toByteArray();
 
         ProtoWriter out = new ProtoWriter()
                 .varint(1, IR_VERSION)
                 .string(2, "weft")
-                .bytes(7, graphBytes)
+                .message(7, graph)
                 .message(8, new ProtoWriter().string(1, "").varint(2, OPSET));
         return out.toByteArray();
     }
@@ -140,7 +141,7 @@ public final class OnnxExport {
             ints(node, "strides", s, s);
             ints(node, "pads", g.padTop(), g.padLeft(), padBottom, padRight);
             ints(node, "dilations", 1, 1);
-            node.message(5, new ProtoWriter().string(1, "group").varint(20, INT).varint(3, 1));
+            integer(node, "group", 1);
         } else if (layer instanceof ReLU) {
             node("Relu", name, List.of(current));
         } else if (layer instanceof MaxPool2D pool) {
@@ -153,13 +154,13 @@ public final class OnnxExport {
                     initializer(name + "/beta", norm.parameters().get(1).value()),
                     initializer(name + "/runningMean", norm.runningMean()),
                     initializer(name + "/runningVariance", norm.runningVariance())));
-            node.message(5, new ProtoWriter().string(1, "epsilon").varint(20, FLOAT).float32(2, norm.epsilon()));
-            node.message(5, new ProtoWriter().string(1, "momentum").varint(20, FLOAT).float32(2, norm.momentum()));
+            real(node, "epsilon", norm.epsilon());
+            real(node, "momentum", norm.momentum());
         } else if (layer instanceof Dense dense) {
             ProtoWriter node = node("Gemm", name, List.of(current,
                     initializer(name + "/weights", dense.weights().value()),
                     initializer(name + "/bias", dense.bias().value())));
-            node.message(5, new ProtoWriter().string(1, "transB").varint(20, INT).varint(3, 1));
+            integer(node, "transB", 1);
         } else if (layer instanceof Flatten) {
             flatten(name);
         } else if (layer instanceof GlobalAveragePool) {
@@ -173,7 +174,7 @@ public final class OnnxExport {
 
     private void flatten(String name) {
         ProtoWriter node = node("Flatten", name, List.of(current));
-        node.message(5, new ProtoWriter().string(1, "axis").varint(20, INT).varint(3, 1));
+        integer(node, "axis", 1);
     }
 
     /**
@@ -187,11 +188,23 @@ public final class OnnxExport {
         return attributes;
     }
 
+    // AttributeProto: name 1, f 2, i 3, ints 8, type 20.
     private static void ints(ProtoWriter node, String name, long... values) {
         node.message(5, new ProtoWriter().string(1, name).varint(20, INTS).packedInt64(8, values));
     }
 
-    /** Adds {@code t} as a float initializer named {@code name}; returns the name. */
+    private static void integer(ProtoWriter node, String name, long value) {
+        node.message(5, new ProtoWriter().string(1, name).varint(20, INT).varint(3, value));
+    }
+
+    private static void real(ProtoWriter node, String name, float value) {
+        node.message(5, new ProtoWriter().string(1, name).varint(20, FLOAT).float32(2, value));
+    }
+
+    /**
+     * Adds {@code t} as a float initializer named {@code name}; returns the name. TensorProto: dims 1,
+     * data_type 2, name 8, raw_data 9 (little-endian).
+     */
     private String initializer(String name, Tensor t) {
         long[] dims = new long[t.shape().length];
         for (int i = 0; i < dims.length; i++) {
@@ -205,7 +218,10 @@ public final class OnnxExport {
         return name;
     }
 
-    /** A ValueInfoProto for a float tensor {@code [batch, sample...]} with a symbolic batch. */
+    /**
+     * A ValueInfoProto (name 1, type 2) for a float tensor {@code [batch, sample...]} with a symbolic batch:
+     * TypeProto.tensor_type 1 holds elem_type 1 and shape 2, whose dims (1) have dim_value 1 or dim_param 2.
+     */
     private static ProtoWriter valueInfo(String name, int[] sample) {
         ProtoWriter shape = new ProtoWriter().message(1, new ProtoWriter().string(2, "batch"));
         for (int d : sample) {

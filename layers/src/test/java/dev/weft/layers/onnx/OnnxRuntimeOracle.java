@@ -21,6 +21,11 @@ final class OnnxRuntimeOracle {
 
     /** ONNX Runtime's output {@code logits} for {@code input [batch, ...]}, flattened row by row. */
     static float[] run(Path model, Tensor input) throws OrtException {
+        return run(model, input, "logits");
+    }
+
+    /** ONNX Runtime's output {@code output} for {@code input [batch, ...]}, flattened row by row. */
+    static float[] run(Path model, Tensor input, String output) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = new long[input.shape().length];
         for (int i = 0; i < shape.length; i++) {
@@ -31,7 +36,7 @@ final class OnnxRuntimeOracle {
              OnnxTensor tensor = OnnxTensor.createTensor(env,
                      FloatBuffer.wrap(input.data(), input.offset(), input.size()), shape);
              OrtSession.Result result = session.run(Map.of("input", tensor))) {
-            OnnxTensor logits = (OnnxTensor) result.get("logits").orElseThrow();
+            OnnxTensor logits = (OnnxTensor) result.get(output).orElseThrow();
             FloatBuffer values = logits.getFloatBuffer();
             float[] out = new float[values.remaining()];
             values.get(out);
