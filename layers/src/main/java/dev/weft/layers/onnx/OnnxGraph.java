@@ -1,14 +1,10 @@
 package dev.weft.layers.onnx;
 
 import dev.weft.layers.ModelFormatException;
-import dev.weft.layers.onnx.ProtoReader.FloatList;
 import dev.weft.layers.onnx.ProtoReader.LongList;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +113,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
             switch (field) {
                 case 1 -> nodes.add(node(graph));
                 case 5 -> {
-                    OnnxTensor t = tensor(graph);
+                    OnnxTensor t = TensorProtoReader.read(graph);
                     initializers.put(t.name(), t);
                 }
                 case 11 -> inputs.add(valueInfo(graph));
@@ -157,7 +153,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
         return new Node(name, opType, domain, inputs, outputs, attributes, position);
     }
 
-    private static String string(ProtoReader reader, String what) throws ModelFormatException {
+    static String string(ProtoReader reader, String what) throws ModelFormatException {
         reader.expect(ProtoWriter.LENGTH_DELIMITED, what);
         return reader.string();
     }
@@ -185,7 +181,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
                     i = a.varint();
                 }
                 case 4 -> s = string(a, "AttributeProto.s");
-                case 5 -> t = tensor(a);
+                case 5 -> t = TensorProtoReader.read(a);
                 case 8 -> a.int64s(ints);
                 case 20 -> {
                     a.expect(ProtoWriter.VARINT, "AttributeProto.type");
@@ -229,7 +225,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
         return new ValueInfo(name, dims);
     }
 
-    private static ProtoReader messageField(ProtoReader reader, String what) throws ModelFormatException {
+    static ProtoReader messageField(ProtoReader reader, String what) throws ModelFormatException {
         reader.expect(ProtoWriter.LENGTH_DELIMITED, what);
         return reader.message();
     }
@@ -254,80 +250,5 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
             }
         }
         return dims.toArray();
-    }
-
-    /** A TensorProto with FLOAT or INT64 data, its element count checked against the data present. */
-    private static OnnxTensor tensor(ProtoReader parent) throws ModelFormatException {
-        parent.expect(ProtoWriter.LENGTH_DELIMITED, "TensorProto");
-        int position = parent.position();
-        ProtoReader t = parent.message();
-        LongList dimList = new LongList();
-        int dataType = 0;
-        String name = "";
-        FloatList floatData = new FloatList();
-        LongList int64Data = new LongList();
-        ProtoReader raw = null;
-        while (t.hasMore()) {
-            int field = t.field();
-            switch (field) {
-                case 1 -> t.int64s(dimList);
-                case 2 -> {
-                    t.expect(ProtoWriter.VARINT, "TensorProto.data_type");
-                    dataType = t.intVarint("TensorProto.data_type", 0, 1000);
-                }
-                case 4 -> t.floats(floatData);
-                case 7 -> {
-                    t.int64s(int64Data);
-                }
-                case 8 -> name = string(t, "TensorProto.name");
-                case 9 -> raw = messageField(t, "TensorProto.raw_data");
-                case 3, 5, 6, 10, 11 -> throw t.error("tensor field " + field
-                        + " (segment or a data type other than float and int64) is not supported");
-                case 13, 14 -> throw t.error("tensor data stored outside the file (external data) is not supported");
-                default -> t.skip();
-            }
-        }
-        String what = "tensor '" + name + "'";
-        if (dataType != FLOAT && dataType != INT64) {
-            throw new ModelFormatException(parent.file(), position, what + " has data type " + dataType
-                    + ", expected 1 (float) or 7 (int64)");
-        }
-        long[] dims = dimList.toArray();
-        int[] intDims = new int[dims.length];
-        long count = 1;
-        for (int i = 0; i < dims.length; i++) {
-            // Each element takes at least one byte of the file, so a count beyond its size cannot be right.
-            if (dims[i] < 0 || dims[i] > Integer.MAX_VALUE || (count *= dims[i]) > Integer.MAX_VALUE) {
-                throw new ModelFormatException(parent.file(), position, what + " has dimensions "
-                        + Arrays.toString(dims) + ": too large or negative");
-            }
-            intDims[i] = (int) dims[i];
-        }
-        int elementSize = dataType == FLOAT ? 4 : 8;
-        if (raw != null) {
-            if (raw.available() != count * elementSize) {
-                throw new ModelFormatException(parent.file(), position, what + " has " + raw.available()
-                        + " bytes of raw data, expected " + count * elementSize + " for dimensions "
-                        + Arrays.toString(dims));
-            }
-            byte[] data = raw.remaining();
-            ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-            if (dataType == FLOAT) {
-                float[] values = new float[(int) count];
-                buffer.asFloatBuffer().get(values);
-                return new OnnxTensor(name, intDims, values, null);
-            }
-            long[] values = new long[(int) count];
-            buffer.asLongBuffer().get(values);
-            return new OnnxTensor(name, intDims, null, values);
-        }
-        float[] floats = floatData.toArray();
-        long[] longs = int64Data.toArray();
-        int found = dataType == FLOAT ? floats.length : longs.length;
-        if (found != count) {
-            throw new ModelFormatException(parent.file(), position, what + " holds " + found
-                    + " values, expected " + count + " for dimensions " + Arrays.toString(dims));
-        }
-        return dataType == FLOAT ? new OnnxTensor(name, intDims, floats, null) : new OnnxTensor(name, intDims, null, longs);
     }
 }
