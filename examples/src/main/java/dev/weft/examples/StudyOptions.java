@@ -117,7 +117,8 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                 }
                 default -> throw new UsageException("Unknown option '" + Printable.of(name) + "' for the study "
                         + "command. Its options are --out, --data, --epochs, --limit, --seed, --threads, --model and "
-                        + "--help; the other commands are 'predict', 'export' and 'convert'. Run 'weft --help' for details.");
+                        + "--help; the other commands are 'predict', 'export' and 'convert'. Run 'weft --help' for "
+                        + "details.");
             }
         }
         return new StudyOptions(out, data, epochs, limit, seed, threads, models, help, List.copyOf(notes));

@@ -59,7 +59,8 @@ final class LayerNodes {
         long[] pads = node.intsAttribute("pads", 0, 0, 0, 0);
         if (!Arrays.equals(node.intsAttribute("kernel_shape", kernel, kernel), new long[] {kernel, kernel})
                 || strides.length != 2 || strides[0] != strides[1] || strides[0] < 1 || strides[0] > shape[1]
-                || !Arrays.equals(dilations, new long[] {1, 1}) || node.intAttribute("group", 1) != 1 || pads.length != 4) {
+                || !Arrays.equals(dilations, new long[] {1, 1}) || node.intAttribute("group", 1) != 1
+                || pads.length != 4) {
             throw node.refuse("kernel_shape, strides, dilations, group or pads not supported: Weft convolves with a "
                     + "square kernel, equal strides, dilation 1 and group 1");
         }

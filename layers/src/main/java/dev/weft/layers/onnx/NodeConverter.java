@@ -151,8 +151,8 @@ final class NodeConverter {
 
     private void requireChained() throws ModelFormatException {
         if (node.inputs().isEmpty() || !node.inputs().get(0).equals(current) || node.outputs().isEmpty()) {
-            throw node.refuse("takes " + node.inputs() + " and gives " + node.outputs() + ", expected to take '" + current
-                    + "' (the output of the node before it): Weft runs a chain of layers");
+            throw node.refuse("takes " + node.inputs() + " and gives " + node.outputs() + ", expected to take '"
+                    + current + "' (the output of the node before it): Weft runs a chain of layers");
         }
     }
 
@@ -187,7 +187,8 @@ final class NodeConverter {
         for (int d : shape) {
             product *= d;
             if (product > Integer.MAX_VALUE) {
-                throw node.refuse("its input " + Arrays.toString(shape) + " has more elements per sample than an array holds");
+                throw node.refuse("its input " + Arrays.toString(shape)
+                        + " has more elements per sample than an array holds");
             }
         }
         return (int) product;
@@ -210,8 +211,8 @@ final class NodeConverter {
     private void transpose() throws ModelFormatException {
         node.allowOnly("perm");
         if (shape.length != 3 || !Arrays.equals(node.intsAttribute("perm"), new long[] {0, 2, 3, 1})) {
-            throw node.refuse("perm " + Arrays.toString(node.intsAttribute("perm")) + " is not supported; Weft reads only "
-                    + "perm 0,2,3,1 (to channels-last) right before a flatten");
+            throw node.refuse("perm " + Arrays.toString(node.intsAttribute("perm")) + " is not supported; Weft "
+                    + "reads only perm 0,2,3,1 (to channels-last) right before a flatten");
         }
         transposed = shape;
     }
@@ -219,8 +220,8 @@ final class NodeConverter {
     private void gemm() throws ModelFormatException {
         node.allowOnly("alpha", "beta", "transA", "transB");
         long transB = node.intAttribute("transB", 0);
-        if (node.floatAttribute("alpha", 1f) != 1f || node.floatAttribute("beta", 1f) != 1f || node.intAttribute("transA", 0) != 0
-                || (transB != 0 && transB != 1)) {
+        if (node.floatAttribute("alpha", 1f) != 1f || node.floatAttribute("beta", 1f) != 1f
+                || node.intAttribute("transA", 0) != 0 || (transB != 0 && transB != 1)) {
             throw node.refuse("alpha and beta must be 1, transA 0 and transB 0 or 1");
         }
         requireRank(1);

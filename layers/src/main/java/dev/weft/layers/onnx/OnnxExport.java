@@ -135,7 +135,8 @@ public final class OnnxExport {
                     ? Math.max(0, (g.outHeight() - 1) * s + k - in[1]) - g.padTop() : 0;
             long padRight = conv.padding() == Padding.SAME
                     ? Math.max(0, (g.outWidth() - 1) * s + k - in[2]) - g.padLeft() : 0;
-            ProtoWriter node = node("Conv", name, List.of(current, initializer(name + "/weights", conv.weights().value()),
+            ProtoWriter node = node("Conv", name, List.of(current,
+                    initializer(name + "/weights", conv.weights().value()),
                     initializer(name + "/bias", conv.bias().value())));
             ints(node, "kernel_shape", k, k);
             ints(node, "strides", s, s);

@@ -39,9 +39,7 @@ final class TensorProtoReader {
                     dataType = t.intVarint("TensorProto.data_type", 0, 1000);
                 }
                 case 4 -> t.floats(floatData);
-                case 7 -> {
-                    t.int64s(int64Data);
-                }
+                case 7 -> t.int64s(int64Data);
                 case 8 -> name = OnnxGraph.string(t, "TensorProto.name");
                 case 9 -> raw = OnnxGraph.messageField(t, "TensorProto.raw_data");
                 case 3, 5, 6, 10, 11 -> throw t.error("tensor field " + field
@@ -91,6 +89,7 @@ final class TensorProtoReader {
             throw new ModelFormatException(parent.file(), position, what + " holds " + found
                     + " values, expected " + count + " for dimensions " + Arrays.toString(dims));
         }
-        return dataType == OnnxGraph.FLOAT ? new OnnxTensor(name, intDims, floats, null) : new OnnxTensor(name, intDims, null, longs);
+        return dataType == OnnxGraph.FLOAT ? new OnnxTensor(name, intDims, floats, null)
+                : new OnnxTensor(name, intDims, null, longs);
     }
 }

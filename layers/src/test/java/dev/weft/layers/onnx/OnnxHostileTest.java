@@ -135,7 +135,8 @@ class OnnxHostileTest {
     void anEmptyFileADirectoryAndAnOversizedFileAreRefused() throws Exception {
         Path empty = Files.createFile(dir.resolve("empty.onnx"));
         assertThatThrownBy(() -> Sequential.importOnnx(empty))
-                .isInstanceOf(ModelFormatException.class).hasMessageContaining("empty.onnx at byte 0: the file is empty");
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("empty.onnx at byte 0: the file is empty");
         assertThatThrownBy(() -> Sequential.importOnnx(dir))
                 .isInstanceOf(ModelFormatException.class).hasMessageContaining("expected a regular file");
         Path big = dir.resolve("big.onnx");
