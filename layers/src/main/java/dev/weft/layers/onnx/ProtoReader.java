@@ -58,7 +58,7 @@ final class ProtoReader {
         if (type != ProtoWriter.VARINT && type != ProtoWriter.FIXED64 && type != ProtoWriter.LENGTH_DELIMITED
                 && type != ProtoWriter.FIXED32) {
             throw new ModelFormatException(file, start, "field " + number + " has wire type " + type
-                    + ", expected 0, 1, 2 or 5");
+                    + ", expected 0, 1, 2 or 5: not an ONNX model, or a damaged one");
         }
         wireType = type;
         return (int) number;
@@ -111,7 +111,7 @@ final class ProtoReader {
         long length = varint();
         if (length < 0 || length > end - position) {
             throw new ModelFormatException(file, start, "a field claims " + Long.toUnsignedString(length)
-                    + " bytes but its message has " + (end - position) + " left");
+                    + " bytes but its message has " + (end - position) + " left: the file is truncated or damaged");
         }
         return (int) length;
     }
