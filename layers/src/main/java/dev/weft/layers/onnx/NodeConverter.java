@@ -7,6 +7,7 @@ import dev.weft.layers.Flatten;
 import dev.weft.layers.GlobalAveragePool;
 import dev.weft.layers.Layer;
 import dev.weft.layers.MaxPool2D;
+import dev.weft.layers.ModelFile;
 import dev.weft.layers.ModelFormatException;
 import dev.weft.layers.ReLU;
 import dev.weft.layers.Sequential;
@@ -15,6 +16,7 @@ import dev.weft.layers.onnx.OnnxGraph.OnnxTensor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -70,8 +72,12 @@ final class NodeConverter {
 
     Sequential convert(String outputName) throws ModelFormatException {
         List<Node> nodes = graph.nodes();
+        // Every value some node or the graph output reads, for the check that extra outputs go unused.
+        Set<String> consumed = new HashSet<>();
+        nodes.forEach(n -> consumed.addAll(n.inputs()));
+        graph.outputs().forEach(o -> consumed.add(o.name()));
         for (index = 0; index < nodes.size(); index++) {
-            node = new OnnxNode(file, graph, nodes.get(index), index);
+            node = new OnnxNode(file, graph, nodes.get(index), index, consumed);
             String op = node.opType();
             if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
                 throw node.refuse("operator domain '" + node.domain() + "' is not supported");
@@ -160,12 +166,15 @@ final class NodeConverter {
         LayerNodes.requireRank(node, shape, rank);
     }
 
-    private void add(LayerNodes.Converted converted) {
+    private void add(LayerNodes.Converted converted) throws ModelFormatException {
         add(converted.layer(), converted.outputShape());
         fills.add(converted.fill());
     }
 
-    private void add(Layer layer, int[] outputShape) {
+    private void add(Layer layer, int[] outputShape) throws ModelFormatException {
+        if (layers.size() == ModelFile.MAX_LAYERS) {
+            throw node.refuse("the model would have more than " + ModelFile.MAX_LAYERS + " layers");
+        }
         layers.add(layer);
         shape = outputShape;
     }

@@ -23,6 +23,15 @@ import java.util.Map;
 record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, List<Node> nodes,
                  Map<String, OnnxTensor> initializers) {
 
+    /** The most nodes, initializers, graph inputs or outputs read: decoded, each takes more memory than its bytes. */
+    static final int MAX_ENTRIES = 100_000;
+    /** The most inputs, outputs or attributes of one node. */
+    static final int MAX_PER_NODE = 1_000;
+    /** The most values of an integer-list attribute (Weft's have 2 or 4). */
+    static final int MAX_INTS = 64;
+    /** The most dimensions of a tensor or value. */
+    static final int MAX_RANK = 16;
+
     /** TensorProto data types import reads. */
     static final int FLOAT = 1;
     static final int INT64 = 7;
@@ -111,18 +120,31 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
         while (graph.hasMore()) {
             int field = graph.field();
             switch (field) {
-                case 1 -> nodes.add(node(graph));
+                case 1 -> nodes.add(node(counted(graph, nodes.size(), "nodes")));
                 case 5 -> {
-                    OnnxTensor t = TensorProtoReader.read(graph);
+                    OnnxTensor t = TensorProtoReader.read(counted(graph, initializers.size(), "initializers"));
                     initializers.put(t.name(), t);
                 }
-                case 11 -> inputs.add(valueInfo(graph));
-                case 12 -> outputs.add(valueInfo(graph));
+                case 11 -> inputs.add(valueInfo(counted(graph, inputs.size(), "graph inputs")));
+                case 12 -> outputs.add(valueInfo(counted(graph, outputs.size(), "graph outputs")));
                 case 15 -> throw graph.error("sparse initializers are not supported");
                 default -> graph.skip();
             }
         }
         return new OnnxGraph(opset, inputs, outputs, nodes, initializers);
+    }
+
+    /** {@code reader}, once it is sure that one more of {@code what} stays within {@link #MAX_ENTRIES}. */
+    private static ProtoReader counted(ProtoReader reader, int count, String what) throws ModelFormatException {
+        return limited(reader, count, MAX_ENTRIES, what);
+    }
+
+    private static ProtoReader limited(ProtoReader reader, int count, int max, String what)
+            throws ModelFormatException {
+        if (count >= max) {
+            throw reader.error("more than " + max + " " + what + ", more than Weft reads");
+        }
+        return reader;
     }
 
     private static Node node(ProtoReader parent) throws ModelFormatException {
@@ -138,12 +160,14 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
         while (node.hasMore()) {
             int field = node.field();
             switch (field) {
-                case 1 -> inputs.add(string(node, "NodeProto.input"));
-                case 2 -> outputs.add(string(node, "NodeProto.output"));
+                case 1 -> inputs.add(string(limited(node, inputs.size(), MAX_PER_NODE, "node inputs"),
+                        "NodeProto.input"));
+                case 2 -> outputs.add(string(limited(node, outputs.size(), MAX_PER_NODE, "node outputs"),
+                        "NodeProto.output"));
                 case 3 -> name = string(node, "NodeProto.name");
                 case 4 -> opType = string(node, "NodeProto.op_type");
                 case 5 -> {
-                    Attribute a = attribute(node);
+                    Attribute a = attribute(limited(node, attributes.size(), MAX_PER_NODE, "node attributes"));
                     attributes.put(a.name(), a);
                 }
                 case 7 -> domain = string(node, "NodeProto.domain");
@@ -166,7 +190,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
         float f = 0;
         long i = 0;
         String s = null;
-        LongList ints = new LongList();
+        LongList ints = new LongList("attribute 'ints'", MAX_INTS);
         OnnxTensor t = null;
         while (a.hasMore()) {
             int field = a.field();
@@ -231,7 +255,7 @@ record OnnxGraph(long opset, List<ValueInfo> inputs, List<ValueInfo> outputs, Li
     }
 
     private static long[] shape(ProtoReader shape) throws ModelFormatException {
-        LongList dims = new LongList();
+        LongList dims = new LongList("a value's shape", MAX_RANK);
         while (shape.hasMore()) {
             if (shape.field() == 1) {                       // TensorShapeProto.dim
                 ProtoReader dim = messageField(shape, "TensorShapeProto.dim");

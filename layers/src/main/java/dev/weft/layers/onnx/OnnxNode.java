@@ -8,6 +8,7 @@ import dev.weft.layers.onnx.OnnxGraph.OnnxTensor;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One node of a graph being imported, with what {@link NodeConverter} asks of it: its attributes (with ONNX's
@@ -19,12 +20,15 @@ final class OnnxNode {
     private final OnnxGraph graph;
     private final Node node;
     private final int index;
+    /** Every value read by a node or the graph output. */
+    private final Set<String> consumed;
 
-    OnnxNode(Path file, OnnxGraph graph, Node node, int index) {
+    OnnxNode(Path file, OnnxGraph graph, Node node, int index, Set<String> consumed) {
         this.file = file;
         this.graph = graph;
         this.node = node;
         this.index = index;
+        this.consumed = consumed;
     }
 
     String opType() {
@@ -127,9 +131,7 @@ final class OnnxNode {
             if (extra.isEmpty()) {
                 continue;
             }
-            boolean used = graph.outputs().stream().anyMatch(o -> o.name().equals(extra))
-                    || graph.nodes().stream().anyMatch(n -> n.inputs().contains(extra));
-            if (used) {
+            if (consumed.contains(extra)) {
                 throw refuse("its output '" + extra + "' is used; Weft gives only the first");
             }
         }

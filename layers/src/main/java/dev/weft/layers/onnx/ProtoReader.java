@@ -2,6 +2,8 @@ package dev.weft.layers.onnx;
 
 import dev.weft.layers.ModelFormatException;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -143,11 +145,11 @@ final class ProtoReader {
         return message();
     }
 
-    /** The unread bytes of this reader, copied (used for raw tensor data after its size was checked). */
-    byte[] remaining() {
-        byte[] copy = Arrays.copyOfRange(bytes, position, end);
+    /** The unread bytes of this reader as a little-endian buffer over the same memory (no copy). */
+    ByteBuffer littleEndianView() {
+        ByteBuffer view = ByteBuffer.wrap(bytes, position, end - position).slice().order(ByteOrder.LITTLE_ENDIAN);
         position = end;
-        return copy;
+        return view;
     }
 
     /** Number of unread bytes. */
@@ -177,15 +179,22 @@ final class ProtoReader {
     /** Adds a repeated int64 field's values (packed or one per field) to {@code list}. */
     void int64s(LongList list) throws ModelFormatException {
         if (wireType == ProtoWriter.VARINT) {
-            list.add(varint());
+            add(list, varint());
         } else if (wireType == ProtoWriter.LENGTH_DELIMITED) {
             ProtoReader packed = message();
             while (packed.hasMore()) {
-                list.add(packed.varint());
+                add(list, packed.varint());
             }
         } else {
             throw error("a repeated integer field has wire type " + wireType + ", expected 0 or 2");
         }
+    }
+
+    private void add(LongList list, long value) throws ModelFormatException {
+        if (list.size == list.max) {
+            throw error(list.what + " has more than " + list.max + " values, more than Weft reads");
+        }
+        list.add(value);
     }
 
     /** Adds a repeated float field's values (packed or one per field) to {@code list}. */
@@ -212,10 +221,20 @@ final class ProtoReader {
         }
     }
 
-    /** A growable list of longs; it only grows as values are read, so it never outgrows the file. */
+    /**
+     * A growable list of longs, at most {@code max} long: a one-byte varint becomes eight bytes here, so without a
+     * cap a file could ask for eight times its size.
+     */
     static final class LongList {
+        private final String what;
+        private final int max;
         private long[] values = new long[8];
         private int size;
+
+        LongList(String what, int max) {
+            this.what = what;
+            this.max = max;
+        }
 
         void add(long v) {
             if (size == values.length) {

@@ -6,7 +6,6 @@ import dev.weft.layers.onnx.ProtoReader.FloatList;
 import dev.weft.layers.onnx.ProtoReader.LongList;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -16,6 +15,9 @@ import java.util.Arrays;
  * Segments, other data types and external data are refused.
  */
 final class TensorProtoReader {
+    /** The most values of an int64 tensor stored as int64_data: Weft reads int64 tensors only as shapes. */
+    static final int MAX_INT64_VALUES = 1_024;
+
     private TensorProtoReader() {
     }
 
@@ -24,11 +26,11 @@ final class TensorProtoReader {
         parent.expect(ProtoWriter.LENGTH_DELIMITED, "TensorProto");
         int position = parent.position();
         ProtoReader t = parent.message();
-        LongList dimList = new LongList();
+        LongList dimList = new LongList("tensor dimensions", OnnxGraph.MAX_RANK);
         int dataType = 0;
         String name = "";
         FloatList floatData = new FloatList();
-        LongList int64Data = new LongList();
+        LongList int64Data = new LongList("int64_data", MAX_INT64_VALUES);
         ProtoReader raw = null;
         while (t.hasMore()) {
             int field = t.field();
@@ -71,8 +73,7 @@ final class TensorProtoReader {
                         + " bytes of raw data, expected " + count * elementSize + " for dimensions "
                         + Arrays.toString(dims));
             }
-            byte[] data = raw.remaining();
-            ByteBuffer buffer = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buffer = raw.littleEndianView();
             if (dataType == OnnxGraph.FLOAT) {
                 float[] values = new float[(int) count];
                 buffer.asFloatBuffer().get(values);

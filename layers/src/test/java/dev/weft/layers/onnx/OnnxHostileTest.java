@@ -116,6 +116,31 @@ class OnnxHostileTest {
     }
 
     @Test
+    void moreNodesThanTheCapAreRefusedWhileReading() {
+        // Decoded, a node takes far more memory than its bytes: the count is capped, not left to the heap.
+        HandBuiltGraph graph = new HandBuiltGraph();
+        String previous = "input";
+        for (int i = 0; i <= OnnxGraph.MAX_ENTRIES; i++) {
+            graph.node("Identity", "i" + i, new String[] {previous});
+            previous = "i" + i;
+        }
+        byte[] bytes = graph.build(4);
+        assertThatThrownBy(() -> OnnxImport.decode(file, bytes))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("more than " + OnnxGraph.MAX_ENTRIES + " nodes");
+    }
+
+    @Test
+    void aLongIntegerListIsRefusedBeforeItGrowsEightfold() {
+        long[] many = new long[OnnxGraph.MAX_INTS + 1];
+        byte[] bytes = new HandBuiltGraph().node("Relu", "r", new String[] {"input"}, HandBuiltGraph.ints("x", many))
+                .build(4);
+        assertThatThrownBy(() -> OnnxImport.decode(file, bytes))
+                .isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("attribute 'ints' has more than " + OnnxGraph.MAX_INTS + " values");
+    }
+
+    @Test
     void anUnsupportedOperatorIsRefusedNamingTheNode() {
         byte[] bytes = replace(small(), "Relu", "Tanh");
         assertThatThrownBy(() -> OnnxImport.decode(file, bytes))
