@@ -59,7 +59,7 @@ final class TensorProtoReader {
         int[] intDims = new int[dims.length];
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
-            // Each element takes at least one byte of the file, so a count beyond its size cannot be right.
+            // The count must fit an array; below, it is compared with the data present before anything is allocated.
             if (dims[i] < 0 || dims[i] > Integer.MAX_VALUE || (count *= dims[i]) > Integer.MAX_VALUE) {
                 throw new ModelFormatException(parent.file(), position, what + " has dimensions "
                         + Arrays.toString(dims) + ": too large or negative");
