@@ -11,12 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code weft} command line: {@code study} (the default), {@code predict} and {@code convert}.
+ * The {@code weft} command line: {@code study} (the default), {@code predict}, {@code export} and
+ * {@code convert}.
  *
  * <pre>
  * weft                                  # the whole Fashion-MNIST study into report/
  * weft --limit 2000 --epochs 1          # a quick look
  * weft predict --model report/weft.weft shoe.jpg
+ * weft export --model report/weft.weft --out weft.onnx
  * weft convert --out csv/
  * </pre>
  *
@@ -88,6 +90,9 @@ public final class Main {
                     }
                     return Predict.run(rest, out);
                 }
+                case "export" -> {
+                    return checkOnly ? OK : Export.run(rest, out);   // reads no data set
+                }
                 case "convert" -> {
                     if (checkOnly) {
                         Convert.parse(rest);
@@ -101,7 +106,7 @@ public final class Main {
                     }
                 }
                 default -> throw new UsageException("Unknown command '" + Printable.of(command) + "'. The commands "
-                        + "are study (the default), predict and convert; run 'weft --help' for their options.");
+                        + "are study (the default), predict, export and convert; run 'weft --help' for their options.");
             }
             return OK;
         } catch (UsageException e) {

@@ -29,8 +29,8 @@ final class Predict {
 
     static final String HELP = """
             Usage: weft predict [--model FILE] [--explain] [--explain-out DIR] IMAGE...
-              Classifies images with a model saved by the study and prints the three most likely classes with
-              their probabilities. Any size, colour or grey.
+              Classifies images with a model saved by the study (or an ONNX model, FILE.onnx) and prints the
+              three most likely classes with their probabilities. Any size, colour or grey.
 
             Images: PNG, JPEG, GIF (first frame) and BMP, grey or RGB, with or without alpha (composited on
               white), 8 or 16 bits, or with a palette; at most %d megapixels and %d pixels on a side.
@@ -124,7 +124,8 @@ final class Predict {
                     + "device?); give --model FILE with a model the study saved (reference.weft, weft.weft).");
         }
         try {
-            return Sequential.load(file);
+            boolean onnx = String.valueOf(file.getFileName()).toLowerCase(Locale.ROOT).endsWith(".onnx");
+            return onnx ? Sequential.importOnnx(file) : Sequential.load(file);
         } catch (NoSuchFileException e) {
             throw new UsageException("No model file " + name + ". Run the study first (./weft) or give "
                     + "--model FILE with a model it saved (reference.weft, weft.weft).", e);

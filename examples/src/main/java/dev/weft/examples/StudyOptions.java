@@ -59,6 +59,7 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
             Other commands:
               weft predict [--model FILE] IMAGE...   classify PNG/JPEG/GIF/BMP images with a saved model (top 3)
               weft predict --explain IMAGE...        also write IMAGE_NAME.explain.png (Grad-CAM, saliency)
+              weft export [--model FILE] --out FILE  write a saved model as an ONNX model
               weft convert [--data DIR] [--out DIR]  write the IDX files as Kaggle-layout CSV files
             """;
 
@@ -117,7 +118,8 @@ public record StudyOptions(Path out, Path data, int epochs, int limit, long seed
                 }
                 default -> throw new UsageException("Unknown option '" + Printable.of(name) + "' for the study "
                         + "command. Its options are --out, --data, --epochs, --limit, --seed, --threads, --model and "
-                        + "--help; the other commands are 'predict' and 'convert'. Run 'weft --help' for details.");
+                        + "--help; the other commands are 'predict', 'export' and 'convert'. Run 'weft --help' for "
+                        + "details.");
             }
         }
         return new StudyOptions(out, data, epochs, limit, seed, threads, models, help, List.copyOf(notes));

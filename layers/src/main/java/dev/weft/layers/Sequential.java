@@ -492,6 +492,31 @@ public final class Sequential {
     }
 
     /**
+     * Writes the model as an ONNX model (opset 13) for inference, atomically as {@link #save} does: input
+     * {@code input [batch, inputShape...]}, output {@code logits}; Dropout is left out and BatchNorm uses its running
+     * statistics. See {@link dev.weft.layers.onnx.OnnxExport} for what each layer becomes.
+     *
+     * <pre>{@code
+     * model.exportOnnx(Path.of("weft.onnx"));   // then e.g. ONNX Runtime serves it
+     * }</pre>
+     */
+    public void exportOnnx(Path file) throws IOException {
+        dev.weft.layers.onnx.OnnxExport.write(this, file);
+    }
+
+    /**
+     * Reads an ONNX model made of operators Weft can run (Conv, Relu, MaxPool, BatchNormalization, Flatten,
+     * Reshape, a Transpose before a flatten, Gemm, MatMul + Add, GlobalAveragePool, a final Softmax, which is
+     * dropped, Dropout, Identity; see {@link dev.weft.layers.onnx.OnnxImport}).
+     *
+     * @throws ModelFormatException naming the file and the node, for a malformed file or an operator or attribute
+     *                              Weft cannot run
+     */
+    public static Sequential importOnnx(Path file) throws IOException {
+        return dev.weft.layers.onnx.OnnxImport.read(file);
+    }
+
+    /**
      * Reads a model written by {@link #save}.
      *
      * @throws ModelFormatException if the file is not a Weft model, has another format version, is truncated,
