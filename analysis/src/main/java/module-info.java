@@ -1,5 +1,6 @@
 /**
- * Weft's analysis tools: statistics, the symmetric eigensolver and PCA, metrics, model inspection and charts.
+ * Weft's analysis tools: statistics, the symmetric eigensolver and PCA, metrics, model inspection,
+ * explanations (saliency, Grad-CAM, ...), calibration, t-SNE and charts.
  *
  * <p>Inspection takes a {@link dev.weft.layers.Sequential} and the charts hand out {@code java.awt} images, so this
  * module re-exports {@code dev.weft.layers} and {@code java.desktop}. JFreeChart and Commons CSV are used inside
@@ -11,7 +12,10 @@ module dev.weft.analysis {
     requires org.apache.commons.csv;
     requires org.jfree.jfreechart;
 
+    exports dev.weft.analysis.calibration;
     exports dev.weft.analysis.charts;
+    exports dev.weft.analysis.embedding;
+    exports dev.weft.analysis.explain;
     exports dev.weft.analysis.inspect;
     exports dev.weft.analysis.linalg;
     exports dev.weft.analysis.metrics;
