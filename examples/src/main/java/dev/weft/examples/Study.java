@@ -89,6 +89,7 @@ final class Study {
         if (given == 0 && name.equals("weft")) {
             return stages.run("Training weft (epochs chosen after the first, to fit the "
                             + Stages.duration(budget.budgetSeconds()) + " budget)",
+                    // The recipe's count is a placeholder: the budget's choice replaces it after the first epoch.
                     () -> TrainingStage.trainWithinBudget(Recipe.weft(EpochBudget.MIN_EPOCHS), budget,
                             count -> options.reproducing(name, count), train, seed, report, out));
         }
