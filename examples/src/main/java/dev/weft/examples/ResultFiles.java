@@ -37,10 +37,11 @@ final class ResultFiles {
     }
 
     /**
-     * The run's headline figures: totals against the time budget, the PCA's explained variance, and every model's
-     * scores and how its epoch count was set.
+     * The run's headline figures: totals against the time budget, the PCA's explained variance, the 2-D embeddings'
+     * kNN accuracies, and every model's scores and how its epoch count was set.
      */
-    static void writeMetrics(Report report, double totalSeconds, double budgetSeconds, Pca pca, List<ModelRun> runs) {
+    static void writeMetrics(Report report, double totalSeconds, double budgetSeconds, Pca pca, List<ModelRun> runs,
+                             EmbeddingStage.Result embedding) {
         Map<String, Object> metrics = Json.object();
         metrics.put("total_seconds", round(totalSeconds, 3));
         metrics.put("budget_seconds", budgetSeconds);
@@ -52,6 +53,13 @@ final class ResultFiles {
         double[] ratio = pca.explainedVarianceRatio();
         pcaJson.put("explained_variance_ratio", Json.array(Arrays.copyOf(ratio, Math.min(50, ratio.length))));
         metrics.put("pca", pcaJson);
+        Map<String, Object> embeddingJson = Json.object();
+        embeddingJson.put("model", embedding.model());
+        embeddingJson.put("points", embedding.points());
+        embeddingJson.put("knn_k", embedding.neighbours());
+        embeddingJson.put("tsne_knn_accuracy", embedding.tsneKnnAccuracy());
+        embeddingJson.put("pca_knn_accuracy", embedding.pcaKnnAccuracy());
+        metrics.put("embedding", embeddingJson);
         List<Object> models = Json.array();
         for (ModelRun run : runs) {
             models.add(model(run));

@@ -41,7 +41,7 @@ final class Study {
         }
         DataOption.checkPresent(options.data());
         try (Report report = Report.create(options.out(), "Fashion-MNIST, studied with Weft")) {
-            Stages stages = new Stages(out, 7 + options.models().size());
+            Stages stages = new Stages(out, 8 + options.models().size());
             out.printf(Locale.ROOT, "Weft study: %s, %d thread%s, kernels %s; report into %s%n",
                     EnvironmentSection.jdk(), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
                     Kernels.get().name(), Printable.of(report.target()));
@@ -68,11 +68,13 @@ final class Study {
             stages.run("Looking inside: activations", () -> ActivationsStage.run(report, test, runs));
             stages.run("Importance of layers and regions",
                     () -> new ImportanceStage(report, test, options.limit() > 0, seed).run(runs));
+            EmbeddingStage.Result embedding = stages.run("What the network learned to separate",
+                    () -> EmbeddingStage.run(report, out, test, runs, pca, seed));
             stages.run("Writing the report",
                     () -> ResultFiles.writeClassificationReports(report, runs, test.size()));
 
             EnvironmentSection.write(report, options, stages);
-            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), options.budgetSeconds(), pca, runs);
+            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), options.budgetSeconds(), pca, runs, embedding);
             Path where = report.publish();
             summary(where, stages, runs);
             return where;
@@ -114,7 +116,9 @@ final class Study {
                     + 1                                                     // activations of one image
                     + ImportanceStage.imagesInferred(model, test, quick);   // ablation and permutations
         }
-        return images;
+        // The embedding reads one model's features for a sample of the test images; its t-SNE is not inference,
+        // and is left to the reserve's factor and the budget's margin.
+        return images + Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses());
     }
 
     private void summary(Path where, Stages stages, List<ModelRun> runs) {

@@ -76,7 +76,9 @@ class StudyEndToEndTest {
         }
         assertThat(figures).isGreaterThanOrEqualTo(25);
         assertThat(page).contains("Data and cleaning", "Exploratory data analysis", "PCA", "Metrics against the "
-                + "reference study", "91.03%", "Predictions", "activations", "Importance", "Environment");
+                + "reference study", "91.03%", "Predictions", "activations", "Importance",
+                "What the network learned to separate",
+                "Environment");
         assertThat(reportDir.resolve("reference.weft")).exists();
         assertThat(reportDir.resolve("weft.weft")).exists();
         assertThat(reportDir.resolve("classification_report.txt")).content().contains("weighted avg");
@@ -88,7 +90,7 @@ class StudyEndToEndTest {
         assertThat(parsed).isInstanceOf(Map.class);
         Map<?, ?> metrics = (Map<?, ?>) parsed;
         assertThat(List.copyOf(metrics.keySet())).isEqualTo(List.of("total_seconds", "budget_seconds", "jdk", "threads",
-                "simd", "pca", "models"));
+                "simd", "pca", "embedding", "models"));
         assertThat((Double) metrics.get("total_seconds")).isPositive();
         assertThat(metrics.get("simd")).isInstanceOf(Boolean.class);
         Map<?, ?> pca = (Map<?, ?>) metrics.get("pca");
@@ -96,6 +98,12 @@ class StudyEndToEndTest {
         List<?> ratios = (List<?>) pca.get("explained_variance_ratio");
         assertThat(ratios).hasSize(50);
         assertThat((Double) ratios.get(0)).isBetween(0.1, 0.4);
+        Map<?, ?> embedding = (Map<?, ?>) metrics.get("embedding");
+        assertThat(embedding.get("model")).isEqualTo("weft");
+        assertThat(embedding.get("points")).as("150 per class of the 2,000 test images").isEqualTo(1500.0);
+        for (String key : List.of("tsne_knn_accuracy", "pca_knn_accuracy")) {
+            assertThat((Double) embedding.get(key)).as(key).isBetween(0.1, 1.0);
+        }
         List<?> models = (List<?>) metrics.get("models");
         assertThat(models).hasSize(2);
         for (Object o : models) {

@@ -1,5 +1,6 @@
 package dev.weft.analysis.charts;
 
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,5 +36,25 @@ public interface Chart {
      */
     default Path write(Path png, int width, int height) throws IOException {
         return PngFiles.write(render(width, height), png);
+    }
+
+    /**
+     * Two charts side by side in one picture, each drawn at half the width and the full height: e.g. two
+     * embeddings of the same points, to be compared.
+     */
+    static Chart sideBySide(Chart left, Chart right) {
+        return (width, height) -> {
+            PngFiles.checkSize(width, height);
+            int half = width / 2;
+            BufferedImage image = Style.canvas(width, height);
+            Graphics2D g = image.createGraphics();
+            try {
+                g.drawImage(left.render(half, height), 0, 0, null);
+                g.drawImage(right.render(width - half, height), half, 0, null);
+            } finally {
+                g.dispose();
+            }
+            return image;
+        };
     }
 }

@@ -21,7 +21,8 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Scatter plots of projected data coloured by class: the PCA 2-D scatter and the PCA pair plot.
+ * Scatter plots of projected data coloured by class: the PCA 2-D scatter (or any 2-D embedding's) and the PCA
+ * pair plot.
  *
  * <p>Scores are passed as a row-major {@code [n, columns]} float array (e.g. {@code Tensor.toArray()} of the
  * projection) with one label per row; colours come from {@link ClassPalette} and a legend names them.
@@ -46,6 +47,20 @@ public final class ScatterCharts {
      */
     public static Chart pca(float[] scores, int columns, int[] labels, List<String> classNames,
             int maxPoints, long seed) {
+        return scatter(scores, columns, labels, classNames, "PCA: first two principal components", "PC1", "PC2",
+                maxPoints, seed);
+    }
+
+    /**
+     * Scatter of the first two columns of {@code scores}, one colour per class, with the given title and axis
+     * labels: e.g. a t-SNE embedding. The title says so when only a subsample is drawn.
+     *
+     * @param columns    number of columns per row of {@code scores} (at least 2)
+     * @param classNames one name per class, or {@code null} for "class 0", "class 1", ...
+     * @param maxPoints  draw a seeded uniform random subsample of at most this many points (0 = all)
+     */
+    public static Chart scatter(float[] scores, int columns, int[] labels, List<String> classNames, String title,
+            String xLabel, String yLabel, int maxPoints, long seed) {
         int n = Points.rows(scores, columns, labels, 2);
         List<String> names = Style.names(classNames, Points.classes(labels));
         int[] chosen = Points.subsample(n, maxPoints, seed);
@@ -62,8 +77,8 @@ public final class ScatterCharts {
         for (int c = 0; c < colours.length; c++) {
             colours[c] = ClassPalette.color(c, 170);
         }
-        NumberAxis x = new NumberAxis("PC1");
-        NumberAxis y = new NumberAxis("PC2");
+        NumberAxis x = new NumberAxis(xLabel);
+        NumberAxis y = new NumberAxis(yLabel);
         x.setAutoRangeIncludesZero(false);
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true) {
@@ -73,9 +88,8 @@ public final class ScatterCharts {
             }
         };
         XYPlot plot = new XYPlot(new XYSeriesCollection(points), x, y, renderer);
-        String title = "PCA: first two principal components"
-                + (chosen.length < n ? " (" + chosen.length + " of " + n + " points)" : "");
-        JFreeChart chart = Style.apply(new JFreeChart(title, Style.TITLE, plot, true));
+        String heading = title + (chosen.length < n ? " (" + chosen.length + " of " + n + " points)" : "");
+        JFreeChart chart = Style.apply(new JFreeChart(heading, Style.TITLE, plot, true));
         double r = chosen.length > 5000 ? 1.6 : 2.2;
         renderer.setSeriesShape(0, new Ellipse2D.Double(-r, -r, 2 * r, 2 * r));
         LegendItemCollection legend = new LegendItemCollection();

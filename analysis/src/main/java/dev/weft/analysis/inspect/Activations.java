@@ -20,6 +20,9 @@ import java.util.List;
  */
 public final class Activations {
 
+    /** Inputs per forward pass of {@link #ofBatch}. */
+    private static final int BATCH_CHUNK = 256;
+
     private Activations() {
     }
 
@@ -54,6 +57,48 @@ public final class Activations {
             outputs.add(withoutBatchAxis(x));
         }
         return outputs;
+    }
+
+    /**
+     * The output of layer {@code layerIndex} for every input of a batch {@code [n, inputShape...]}: e.g.
+     * {@code [n, features]} after a dense layer, the features an embedding of the inputs is made from. The batch
+     * is run in chunks of {@value #BATCH_CHUNK} (so the largest layer's output stays small); the result is a fresh
+     * tensor.
+     *
+     * @throws IllegalArgumentException if the layer index is out of range or the inputs do not fit the model
+     */
+    public static Tensor ofBatch(Sequential model, Tensor images, int layerIndex) {
+        List<Layer> layers = model.layers();
+        if (layerIndex < 0 || layerIndex >= layers.size()) {
+            throw new IllegalArgumentException("layer index " + layerIndex + " is outside 0.." + (layers.size() - 1)
+                    + " for a model of " + layers.size() + " layers");
+        }
+        int[] sample = model.inputShape();
+        int[] shape = images.shape();
+        if (shape.length != sample.length + 1 || !Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), sample)) {
+            throw new IllegalArgumentException("activations need a batch of inputs [n, "
+                    + Arrays.toString(sample).replaceAll("[\\[\\]]", "") + "], got " + Arrays.toString(shape));
+        }
+        int n = shape[0];
+        float[] result = null;
+        int[] outputShape = null;
+        for (int from = 0; from < n; from += BATCH_CHUNK) {
+            Tensor x = images.slice(from, Math.min(n, from + BATCH_CHUNK));
+            for (int i = 0; i <= layerIndex; i++) {
+                x = layers.get(i).forward(x, false);
+            }
+            int perSample = x.size() / x.dim(0);
+            if (result == null) {
+                outputShape = x.shape();
+                result = new float[n * perSample];
+            }
+            System.arraycopy(x.data(), x.offset(), result, from * perSample, x.size());
+        }
+        if (result == null) {
+            throw new IllegalArgumentException("activations need at least one input, got " + Arrays.toString(shape));
+        }
+        outputShape[0] = n;
+        return Tensor.of(result, outputShape);
     }
 
     private static Tensor asBatchOfOne(Sequential model, Tensor image) {

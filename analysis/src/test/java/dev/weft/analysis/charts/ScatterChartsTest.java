@@ -34,6 +34,29 @@ class ScatterChartsTest {
     }
 
     @Test
+    void embeddingScatterRendersWithItsOwnTitle() throws Exception {
+        assertWritesPng(ScatterCharts.scatter(scores, 5, labels, SyntheticData.NAMES, "t-SNE of the features",
+                "t-SNE 1", "t-SNE 2", 1000, 1), dir, "tsne-scatter", 700, 600);
+    }
+
+    @Test
+    void sideBySideDrawsEachChartInItsHalf() {
+        Chart left = ScatterCharts.pca(scores, 5, labels, null, 500, 3);
+        Chart right = ScatterCharts.scatter(scores, 5, labels, null, "Another", "x", "y", 500, 4);
+
+        var both = Chart.sideBySide(left, right).render(801, 300);
+
+        var leftAlone = left.render(400, 300);
+        var rightAlone = right.render(401, 300);
+        for (int y = 0; y < 300; y += 5) {
+            for (int x = 0; x < 400; x += 5) {
+                assertThat(both.getRGB(x, y)).as("left pixel %d,%d", x, y).isEqualTo(leftAlone.getRGB(x, y));
+                assertThat(both.getRGB(400 + x, y)).as("right pixel %d,%d", x, y).isEqualTo(rightAlone.getRGB(x, y));
+            }
+        }
+    }
+
+    @Test
     void subsampleIsUniqueAndOfTheRequestedSize() {
         int[] chosen = Points.subsample(100, 30, 5);
         assertThat(chosen).hasSize(30).doesNotHaveDuplicates();

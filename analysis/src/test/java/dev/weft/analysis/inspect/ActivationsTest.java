@@ -34,6 +34,28 @@ class ActivationsTest {
     }
 
     @Test
+    void batchActivationsAreEachInputsActivationsInOrder() {
+        // More inputs than one forward chunk of 256, so the chunks must be put back in order.
+        int n = 300;
+        Tensor images = Tensor.uniform(new int[] {n, 1, 9, 9}, 0f, 1f, 6L);
+
+        Tensor features = Activations.ofBatch(model, images, 3);
+
+        assertThat(features.shape()).containsExactly(n, 36);
+        for (int i : new int[] {0, 1, 255, 256, 299}) {
+            float[] alone = Activations.of(model, images.slice(i, i + 1), 3).toArray();
+            assertThat(java.util.Arrays.copyOfRange(features.toArray(), i * 36, (i + 1) * 36))
+                    .as("input %d", i).containsExactly(alone);
+        }
+    }
+
+    @Test
+    void batchActivationsRejectInputsOfTheWrongShape() {
+        assertThatThrownBy(() -> Activations.ofBatch(model, Tensor.zeros(2, 1, 8, 8), 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[n, 1, 9, 9]");
+    }
+
+    @Test
     void reluActivationsAreNotNegative() {
         for (float v : Activations.of(model, image, 1).toArray()) {
             assertThat(v).isGreaterThanOrEqualTo(0f);
