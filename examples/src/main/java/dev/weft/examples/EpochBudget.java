@@ -13,7 +13,7 @@ import java.util.function.DoubleSupplier;
  *   E  the seconds elapsed since the study started, at the decision (the clock of the "Done in" line)
  *   F  the seconds of the first epoch: its training and its validation pass
  *   R  the reserve for the stages after training: LATER_STAGES_FACTOR x the images they infer / the inference
- *      rate of the first epoch's validation pass
+ *      rate of the first epoch's validation pass (at least the epoch's training rate)
  *   M  the margin: MARGIN_SHARE x B
  * </pre>
  * the count is {@code N = 1 + floor((B - M - E - R) / F)}, clamped to [{@value #MIN_EPOCHS}, {@value #MAX_EPOCHS}].
@@ -102,10 +102,10 @@ final class EpochBudget {
     Decision decide(EpochMetrics first, int trainImages, int validationImages) {
         // The trainer times the epoch and its training part; the difference is the validation pass.
         double validationSeconds = first.seconds() - trainImages / first.imagesPerSecond();
-        // Inference outruns training; if the difference is lost in the clock's noise, the training rate is the
-        // cautious stand-in.
-        double inferenceRate = validationSeconds > 0 ? validationImages / validationSeconds
-                : first.imagesPerSecond();
+        // Inference does a third of a training step's work, so it is never slower than training: a validation pass
+        // that was (a first one still compiling, or one too short for the clock) counts at the training rate.
+        double inferenceRate = Math.max(first.imagesPerSecond(),
+                validationSeconds > 0 ? validationImages / validationSeconds : 0);
         return choose(budgetSeconds, elapsedSeconds.getAsDouble(), first.seconds(),
                 reserveSeconds(imagesInferredLater, inferenceRate));
     }

@@ -65,25 +65,29 @@ class EpochBudgetTest {
 
     @Test
     void decidesFromTheFirstEpochAndTheStudysClock() {
-        // 20,000 training images at 1,000 images/s is 20 s of the epoch's 25; the other 5 s validated 2,000
-        // images: 400 images/s. The later stages infer 4,000 images: R = 2 * 4000 / 400 = 20 s.
+        // 20,000 training images at 1,000 images/s is 20 s of the epoch's 21; the other second validated 2,000
+        // images: 2,000 images/s. The later stages infer 4,000 images: R = 2 * 4000 / 2000 = 4 s.
         EpochBudget budget = new EpochBudget(600, () -> 100.0, 4000);
-        EpochMetrics first = new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, 25, 1000);
+        EpochMetrics first = new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, 21, 1000);
 
         EpochBudget.Decision d = budget.decide(first, 20_000, 2_000);
 
         assertThat(d.elapsedSeconds()).isEqualTo(100);
-        assertThat(d.firstEpochSeconds()).isEqualTo(25);
-        assertThat(d.reserveSeconds()).isCloseTo(20, within(1e-9));
-        // (600 - 18 - 100 - 20) / 25 = 18.48 -> N = 19.
-        assertThat(d.epochs()).isEqualTo(19);
+        assertThat(d.firstEpochSeconds()).isEqualTo(21);
+        assertThat(d.reserveSeconds()).isCloseTo(4, within(1e-9));
+        // (600 - 18 - 100 - 4) / 21 = 22.76 -> N = 23.
+        assertThat(d.epochs()).isEqualTo(23);
     }
 
     @Test
-    void fallsBackToTheTrainingRateWhenTheValidationPassIsTooShortToTime() {
+    void neverCountsInferenceSlowerThanTraining() {
+        // A validation pass of 2,000 images in 5 s (400 images/s, still compiling) counts at the training rate,
+        // 1,000 images/s: R = 2 * 4000 / 1000 = 8 s; so does one too short for the clock.
         EpochBudget budget = new EpochBudget(600, () -> 100.0, 4000);
-        EpochMetrics first = new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, 20, 1000);   // all 20 s trained
+        EpochMetrics slowValidation = new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, 25, 1000);
+        EpochMetrics untimedValidation = new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, 20, 1000);
 
-        assertThat(budget.decide(first, 20_000, 2_000).reserveSeconds()).isCloseTo(8, within(1e-9));
+        assertThat(budget.decide(slowValidation, 20_000, 2_000).reserveSeconds()).isCloseTo(8, within(1e-9));
+        assertThat(budget.decide(untimedValidation, 20_000, 2_000).reserveSeconds()).isCloseTo(8, within(1e-9));
     }
 }
