@@ -102,6 +102,7 @@ final class Args {
             case "--out" -> "report";
             case "--data" -> "/usr/share/datasets/fashion-mnist";
             case "--model" -> "both";
+            case "--budget" -> "10m";
             default -> "5";
         };
     }

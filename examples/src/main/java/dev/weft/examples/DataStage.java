@@ -6,6 +6,7 @@ import static dev.weft.examples.Prose.percent;
 import dev.weft.data.DatasetReport;
 import dev.weft.data.FashionMnist;
 import dev.weft.data.ImageSet;
+import dev.weft.data.Recipe;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ final class DataStage {
                 + (trainReport.missingValues() + testReport.missingValues()) + " found); intensities scaled from "
                 + "0-255 to [0, 1]; images kept as 1x28x28 tensors for the CNNs and flattened to 784 values for "
                 + "PCA; labels kept as class indices (the fused softmax cross-entropy needs no one-hot vectors). "
-                + "For training, " + percent(TrainingStage.VALIDATION_SHARE) + " of the training images are held "
+                + "For training, " + percent(Recipe.VALIDATION_SHARE) + " of the training images are held "
                 + "out for validation, stratified by class with the study's random seed."
                 + (options.limit() > 0 ? " This run uses only the first " + fmt(train.size()) + " training and "
                         + fmt(test.size()) + " test images (--limit)." : ""));

@@ -54,7 +54,8 @@ final class EnvironmentSection {
     }
 
     private static String optionsText(StudyOptions options) {
-        return "--epochs " + (options.epochs() > 0 ? options.epochs() : "default") + ", --limit "
+        return "--budget " + Stages.duration(options.budgetSeconds()) + ", --epochs " + options.epochsText()
+                + ", --limit "
                 + (options.limit() > 0 ? options.limit() : "none") + ", --model " + String.join("+", options.models())
                 + (options.threads() > 0 ? ", --threads " + options.threads() : "");
     }

@@ -12,6 +12,7 @@ import dev.weft.analysis.explain.GradCam;
 import dev.weft.core.Tensor;
 import dev.weft.data.FashionMnist;
 import dev.weft.data.ImageSet;
+import dev.weft.data.Recipe;
 import dev.weft.layers.Sequential;
 import java.awt.Color;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class ExplainStage {
      * Validation images the temperature is fitted on: one parameter needs far fewer than the 6,000 of the split,
      * and this keeps the extra forward pass to a second or two per model.
      */
-    private static final int VALIDATION_IMAGES = 3000;
+    static final int VALIDATION_IMAGES = 3000;
     /** A pixel brighter than this is on the garment (Fashion-MNIST backgrounds are 0). */
     private static final float GARMENT = 0.1f;
 
@@ -48,15 +49,23 @@ final class ExplainStage {
 
     /**
      * @param train the training images the models were trained on; the validation split is made again from them
-     *              exactly as {@link TrainingStage} made it ({@code seed}), so the temperature never sees test data
+     *              exactly as the models' {@link Recipe#split} made it ({@code seed}), so the temperature never sees test data
      */
     ExplainStage(Report report, ImageSet test, ImageSet train, long seed) {
         this.report = report;
         this.test = test;
-        ImageSet validation = train.stratifiedSplit(TrainingStage.VALIDATION_SHARE, seed).validation();
+        ImageSet validation = train.stratifiedSplit(Recipe.VALIDATION_SHARE, seed).validation();
         int n = Math.min(VALIDATION_IMAGES, validation.size());
         this.validationX = validation.images(0, n);
         this.validationTruth = Arrays.copyOf(validation.labels(), n);
+    }
+
+    /**
+     * Images this stage runs through one model, counting a Grad-CAM image (a forward and a backward pass) as three:
+     * for the study's time budget.
+     */
+    static long imagesInferred(int classes) {
+        return VALIDATION_IMAGES + 3L * 2 * classes;
     }
 
     /** Writes the section; returns each model's calibration by model name. */

@@ -9,6 +9,7 @@ import dev.weft.data.ImageSet;
 import dev.weft.analysis.inspect.LayerImportance;
 import dev.weft.analysis.inspect.PermutationImportance;
 import dev.weft.core.Tensor;
+import dev.weft.layers.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,18 @@ final class ImportanceStage {
         int n = Math.min(quick ? PERMUTATION_IMAGES_QUICK : PERMUTATION_IMAGES, test.size());
         this.permutationX = test.images(0, n);
         this.permutationTruth = Arrays.copyOf(test.labels(), n);
+    }
+
+    /**
+     * The images this stage infers with {@code model} on {@code test}: the baseline and every convolution's
+     * ablation, the baseline and every patch's permutation. The study's time budget reserves time for them.
+     */
+    static long imagesInferred(Sequential model, ImageSet test, boolean quick) {
+        long ablation = Math.min(ABLATION_IMAGES, test.size());
+        long permutation = Math.min(quick ? PERMUTATION_IMAGES_QUICK : PERMUTATION_IMAGES, test.size());
+        long patches = (long) ((test.rows() + PERMUTATION_PATCH - 1) / PERMUTATION_PATCH)
+                * ((test.cols() + PERMUTATION_PATCH - 1) / PERMUTATION_PATCH);
+        return ablation * (1 + LayerImportance.convolutionLayers(model).length) + permutation * (1 + patches);
     }
 
     void run(List<ModelRun> runs) {

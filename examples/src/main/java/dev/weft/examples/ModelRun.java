@@ -1,24 +1,27 @@
 package dev.weft.examples;
 
+import dev.weft.data.Recipe;
 import dev.weft.layers.Sequential;
 import dev.weft.optim.History;
 
 /**
  * One trained model and what the study measured on it. Training fills in the model and its history; the
  * evaluation adds the test-set predictions, their probabilities and the scores ({@link #evaluated}), which are
- * null until then.
+ * null until then. {@code epochs} says how its epoch count was set.
  */
-record ModelRun(Recipe recipe, Sequential model, History history, double trainSeconds, int trainImages,
-                int[] predicted, float[] probabilities, Scores scores) {
+record ModelRun(Recipe recipe, EpochChoice epochs, Sequential model, History history, double trainSeconds,
+                int trainImages, int[] predicted, float[] probabilities, Scores scores) {
 
     /** A model just trained, not yet evaluated. */
-    static ModelRun trained(Recipe recipe, Sequential model, History history, double trainSeconds, int trainImages) {
-        return new ModelRun(recipe, model, history, trainSeconds, trainImages, null, null, null);
+    static ModelRun trained(Recipe recipe, EpochChoice epochs, Sequential model, History history, double trainSeconds,
+                            int trainImages) {
+        return new ModelRun(recipe, epochs, model, history, trainSeconds, trainImages, null, null, null);
     }
 
     /** The same run with its test-set predictions. */
     ModelRun evaluated(int[] predicted, float[] probabilities, Scores scores) {
-        return new ModelRun(recipe, model, history, trainSeconds, trainImages, predicted, probabilities, scores);
+        return new ModelRun(recipe, epochs, model, history, trainSeconds, trainImages, predicted, probabilities,
+                scores);
     }
 
     String name() {

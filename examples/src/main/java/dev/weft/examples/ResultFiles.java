@@ -37,14 +37,15 @@ final class ResultFiles {
     }
 
     /**
-     * The run's headline figures: totals, the PCA's explained variance, the 2-D embeddings' kNN accuracies, and
-     * every model's scores and calibration ({@code calibration} by model name; a model missing from it gets no
-     * {@code calibration} entry).
+     * The run's headline figures: totals against the time budget, the PCA's explained variance, the 2-D embeddings'
+     * kNN accuracies, and every model's scores, how its epoch count was set, and its calibration ({@code calibration}
+     * by model name; a model missing from it gets no {@code calibration} entry).
      */
-    static void writeMetrics(Report report, double totalSeconds, Pca pca, List<ModelRun> runs,
+    static void writeMetrics(Report report, double totalSeconds, double budgetSeconds, Pca pca, List<ModelRun> runs,
                              Map<String, ExplainStage.Calibrated> calibration, EmbeddingStage.Result embedding) {
         Map<String, Object> metrics = Json.object();
         metrics.put("total_seconds", round(totalSeconds, 3));
+        metrics.put("budget_seconds", budgetSeconds);
         metrics.put("jdk", Runtime.version().toString());
         metrics.put("threads", Parallel.threads());
         metrics.put("simd", Kernels.get().isSimd());
@@ -81,7 +82,7 @@ final class ResultFiles {
         Scores s = run.scores();
         Map<String, Object> m = Json.object();
         m.put("name", run.name());
-        m.put("epochs", run.history().size());
+        m.put("epochs", run.epochs().json());
         m.put("train_seconds", round(run.trainSeconds(), 3));
         m.put("train_images_per_second", round(run.imagesPerSecond(), 1));
         m.put("test_accuracy", s.accuracy());

@@ -3,6 +3,8 @@ package dev.weft.examples;
 import static dev.weft.examples.Prose.percent2;
 
 import dev.weft.data.ImageSet;
+import dev.weft.data.Recipe;
+import dev.weft.layers.Sequential;
 import dev.weft.analysis.pca.Covariance;
 import dev.weft.analysis.pca.Pca;
 import dev.weft.core.Parallel;
@@ -55,14 +57,13 @@ final class Study {
                     () -> PcaStage.run(report, out, train, covariance, seed));
 
             report.section("models", "Models and training");
+            EpochBudget budget = new EpochBudget(options.budgetSeconds(), stages::elapsedSeconds,
+                    imagesInferredAfterTraining(test));
             List<ModelRun> trained = new ArrayList<>();
             for (String name : options.models()) {
-                Recipe recipe = Recipe.of(name, options.epochs());
-                trained.add(stages.run("Training " + name + " (" + recipe.epochs() + " epoch"
-                        + (recipe.epochs() == 1 ? "" : "s") + ")",
-                        () -> TrainingStage.train(recipe, train, seed, report, out)));
+                trained.add(train(name, budget, train, stages, report));
             }
-            boolean comparable = options.limit() <= 0 && options.epochs() <= 0;
+            boolean comparable = options.limit() <= 0 && options.epochsOf("reference") == 0;
             List<ModelRun> runs = stages.run("Evaluating on the test set",
                     () -> new EvaluationStage(report, test).run(trained, comparable, out));
             stages.run("Looking inside: activations", () -> ActivationsStage.run(report, test, runs));
@@ -76,16 +77,62 @@ final class Study {
                     () -> ResultFiles.writeClassificationReports(report, runs, test.size()));
 
             EnvironmentSection.write(report, options, stages);
-            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), pca, runs, calibration, embedding);
+            ResultFiles.writeMetrics(report, stages.elapsedSeconds(), options.budgetSeconds(), pca, runs, calibration,
+                    embedding);
             Path where = report.publish();
             summary(where, stages, runs);
             return where;
         }
     }
 
+    /**
+     * Trains model {@code name}: for the epochs {@code --epochs} gives it, else the {@code weft} model for as many as
+     * {@code budget} allows and the {@code reference} model for its recipe's.
+     */
+    private ModelRun train(String name, EpochBudget budget, ImageSet train, Stages stages, Report report) {
+        long seed = options.seed();
+        int given = options.epochsOf(name);
+        if (given == 0 && name.equals("weft")) {
+            return stages.run("Training weft (epochs chosen after the first, to fit the "
+                            + Stages.duration(budget.budgetSeconds()) + " budget)",
+                    // The recipe's count is a placeholder: the budget's choice replaces it after the first epoch.
+                    () -> TrainingStage.trainWithinBudget(Recipe.weft(EpochBudget.MIN_EPOCHS), budget,
+                            count -> options.reproducing(name, count), train, seed, report, out));
+        }
+        Recipe recipe = Recipe.of(name, given > 0 ? given : Recipe.REFERENCE_EPOCHS);
+        String reproduce = options.reproducing(name, recipe.epochs());
+        EpochChoice choice = given > 0 ? EpochChoice.given(given, reproduce)
+                : EpochChoice.recipe(recipe.epochs(), reproduce);
+        return stages.run("Training " + name + " (" + recipe.epochs() + " epoch" + (recipe.epochs() == 1 ? "" : "s")
+                + ")", () -> TrainingStage.train(recipe, choice, train, seed, report, out));
+    }
+
+    /**
+     * The images the stages after training infer, over every model trained: the budget reserves time for them. A
+     * stage added after training that infers images adds its count here.
+     */
+    private long imagesInferredAfterTraining(ImageSet test) {
+        boolean quick = options.limit() > 0;
+        long images = 0;
+        for (String name : options.models()) {
+            Sequential model = Recipe.of(name, 1).build(options.seed());
+            images += test.size()                                           // evaluation
+                    + 1                                                     // activations of one image
+                    + ImportanceStage.imagesInferred(model, test, quick)    // ablation and permutations
+                    + ExplainStage.imagesInferred(test.numClasses());       // calibration and Grad-CAM
+        }
+        // The embedding reads one model's features for a sample of the test images; its t-SNE is not inference,
+        // and is left to the reserve's factor and the budget's margin.
+        return images + Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses());
+    }
+
     private void summary(Path where, Stages stages, List<ModelRun> runs) {
-        out.printf(Locale.ROOT, "%nDone in %s. Report: %s%n", Stages.duration(stages.elapsedSeconds()),
-                where.resolve("index.html"));
+        double seconds = stages.elapsedSeconds();
+        double budget = options.budgetSeconds();
+        out.printf(Locale.ROOT, "%nDone in %s, %.0f%% of the %s budget%s. Report: %s%n", Stages.duration(seconds),
+                100 * seconds / budget, Stages.duration(budget),
+                seconds > budget ? String.format(Locale.ROOT, " (over by %s)", Stages.duration(seconds - budget))
+                        : "", where.resolve("index.html"));
         for (ModelRun run : runs) {
             Scores s = run.scores();
             out.printf(Locale.ROOT, "  %-9s test accuracy %s, precision %s, recall %s, F1 %s (reference study: "

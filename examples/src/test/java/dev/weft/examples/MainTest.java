@@ -38,8 +38,8 @@ class MainTest {
     @Test
     void helpPrintsTheOptionsAndSucceeds() {
         assertThat(run("--help")).isZero();
-        assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("--out DIR", "--epochs N", "--limit N",
-                "--model M", "reference", "predict", "convert");
+        assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("--out DIR", "--budget TIME", "--epochs N",
+                "--epochs M=N", "--limit N", "--model M", "reference", "predict", "convert");
     }
 
     @Test
@@ -100,6 +100,11 @@ class MainTest {
     void checkOptionsRefusesABadCommandLineBeforeAnythingIsInstalled() {
         assertThat(run(Main.CHECK_OPTIONS, "--epochs", "0")).isEqualTo(Main.USAGE);
         assertThat(err()).startsWith("weft: --epochs must be between 1 and");
+        assertThat(out()).isEmpty();
+
+        errBytes.reset();
+        assertThat(run(Main.CHECK_OPTIONS, "--budget", "ten minutes")).isEqualTo(Main.USAGE);
+        assertThat(err()).startsWith("weft: --budget expects a duration such as 600, 600s, 10m or 9m30s");
         assertThat(out()).isEmpty();
 
         errBytes.reset();

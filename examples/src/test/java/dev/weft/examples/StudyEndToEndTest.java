@@ -88,8 +88,8 @@ class StudyEndToEndTest {
         Object parsed = MiniJson.parse(Files.readString(reportDir.resolve("metrics.json")));
         assertThat(parsed).isInstanceOf(Map.class);
         Map<?, ?> metrics = (Map<?, ?>) parsed;
-        assertThat(List.copyOf(metrics.keySet())).isEqualTo(List.of("total_seconds", "jdk", "threads", "simd", "pca",
-                "embedding", "models"));
+        assertThat(List.copyOf(metrics.keySet())).isEqualTo(List.of("total_seconds", "budget_seconds", "jdk", "threads",
+                "simd", "pca", "embedding", "models"));
         assertThat((Double) metrics.get("total_seconds")).isPositive();
         assertThat(metrics.get("simd")).isInstanceOf(Boolean.class);
         Map<?, ?> pca = (Map<?, ?>) metrics.get("pca");
@@ -108,7 +108,9 @@ class StudyEndToEndTest {
         for (Object o : models) {
             Map<?, ?> model = (Map<?, ?>) o;
             assertThat(model.get("name")).isIn("reference", "weft");
-            assertThat(model.get("epochs")).isEqualTo(1.0);
+            Map<?, ?> epochs = (Map<?, ?>) model.get("epochs");
+            assertThat(epochs.get("count")).isEqualTo(1.0);
+            assertThat(epochs.get("chosen_by")).isEqualTo("--epochs");
             for (String key : List.of("test_accuracy", "precision_weighted", "recall_weighted", "f1_weighted",
                     "precision_macro", "recall_macro", "f1_macro")) {
                 assertThat((Double) model.get(key)).as(key).isBetween(0.0, 1.0);

@@ -16,7 +16,9 @@ class StudyOptionsTest {
 
         assertThat(options.out()).isEqualTo(Path.of("report"));
         assertThat(options.data()).isNull();
-        assertThat(options.epochs()).isZero();
+        assertThat(options.epochs()).isEmpty();
+        assertThat(options.epochsOf("weft")).isZero();
+        assertThat(options.budgetSeconds()).isEqualTo(600);
         assertThat(options.limit()).isZero();
         assertThat(options.models()).containsExactly("reference", "weft");
         assertThat(options.help()).isFalse();
@@ -30,11 +32,64 @@ class StudyOptionsTest {
 
         assertThat(options.out()).isEqualTo(Path.of("r"));
         assertThat(options.data()).isEqualTo(Path.of("/d"));
-        assertThat(options.epochs()).isEqualTo(3);
+        assertThat(options.epochsOf("reference")).isEqualTo(3);
+        assertThat(options.epochsOf("weft")).isEqualTo(3);
         assertThat(options.limit()).isEqualTo(2000);
         assertThat(options.seed()).isEqualTo(-7);
         assertThat(options.threads()).isEqualTo(2);
         assertThat(options.models()).containsExactly("weft");
+    }
+
+    @Test
+    void budgetTakesSecondsMinutesAndHours() {
+        for (String[] given : new String[][] {{"600", "600"}, {"600s", "600"}, {"10m", "600"}, {"9m30s", "570"},
+                {"1h", "3600"}, {"1h2m3s", "3723"}, {"90S", "90"}}) {
+            assertThat(StudyOptions.parse(List.of("--budget", given[0])).budgetSeconds()).as(given[0])
+                    .isEqualTo(Integer.parseInt(given[1]));
+        }
+        assertThat(StudyOptions.parse(List.of("--budget=9m30s")).budgetSeconds()).isEqualTo(570);
+    }
+
+    @Test
+    void rejectsABudgetThatIsNoDuration() {
+        for (String bad : List.of("ten", "10min", "-5", "m", "1.5m", "s", "0", "0m", "25h")) {
+            assertThatThrownBy(() -> StudyOptions.parse(List.of("--budget", bad))).as(bad)
+                    .isInstanceOf(UsageException.class).hasMessageContaining("--budget");
+        }
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--budget", "ten")))
+                .hasMessageContaining("600, 600s, 10m or 9m30s").hasMessageContaining("'ten'");
+    }
+
+    @Test
+    void epochsPerModelSetOnlyThoseModels() {
+        StudyOptions weft = StudyOptions.parse(List.of("--epochs", "weft=17"));
+        assertThat(weft.epochsOf("weft")).isEqualTo(17);
+        assertThat(weft.epochsOf("reference")).isZero();
+
+        StudyOptions both = StudyOptions.parse(List.of("--epochs=reference=10,weft=17"));
+        assertThat(both.epochsOf("reference")).isEqualTo(10);
+        assertThat(both.epochsOf("weft")).isEqualTo(17);
+        assertThat(both.epochsText()).isEqualTo("reference=10,weft=17");
+    }
+
+    @Test
+    void rejectsEpochsForAnUnknownModelOrWithoutACount() {
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epochs", "resnet=3")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("MODEL=N").hasMessageContaining("'resnet=3'");
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epochs", "weft=")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--epochs weft expects a whole number");
+        assertThatThrownBy(() -> StudyOptions.parse(List.of("--epochs", "weft=0")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("between 1 and");
+    }
+
+    @Test
+    void theReproducingCommandNamesWhatChangesTheComputation() {
+        assertThat(StudyOptions.parse(List.of()).reproducing("weft", 17)).isEqualTo("./weft --epochs weft=17");
+        assertThat(StudyOptions.parse(List.of("--limit", "2000", "--seed", "3", "--model", "weft", "--threads", "1",
+                "--budget", "90s")).reproducing("weft", 30))
+                .isEqualTo("./weft --epochs weft=30 --limit 2000 --seed 3 --model weft");
+        assertThat(StudyOptions.parse(List.of("--epochs", "reference=12")).reproducing("weft", 9))
+                .isEqualTo("./weft --epochs reference=12,weft=9");
     }
 
     @Test
