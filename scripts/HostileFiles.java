@@ -189,10 +189,11 @@ public final class HostileFiles {
         Path model = goodModel();
         image(model, "empty.png", new byte[0]);
         image(model, "text.png", "not a picture\n".getBytes(StandardCharsets.US_ASCII));
-        for (int cut : new int[] {8, 16, 33, 40, png.length / 2, png.length - 12}) {
+        for (int cut : new int[] {8, 16, 33, 40, png.length / 2, png.length - 30}) {
             image(model, "truncated-at-" + cut + ".png", Arrays.copyOf(png, cut));
         }
-        for (int at : new int[] {1, 12, 20, 29}) {
+        // The signature, the IHDR length and type, and the zlib header of IDAT (the JDK ignores chunk CRCs).
+        for (int at : new int[] {1, 12, 20, 41}) {
             byte[] flipped = png.clone();
             flipped[at] ^= 0x04;
             image(model, "bit-flipped-at-" + at + ".png", flipped);
