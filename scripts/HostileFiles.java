@@ -204,7 +204,7 @@ public final class HostileFiles {
         image(model, "2147483647x1.png", Pictures.pngHeader(Integer.MAX_VALUE, 1));
         image(model, "0x0.png", Pictures.pngHeader(0, 0));
         image(model, "20000x5000-no-data.png", Pictures.pngHeader(20_000, 5_000));
-        image(model, "65535x65535.jpg", Pictures.jpegWithSize(dir, 65_535, 65_535));
+        image(model, "65535x65535.jpg", Pictures.jpegWithSize(65_535, 65_535));
         image(model, "huge.bmp", Pictures.bmpHeader(1_000_000, 1_000_000));
         image(model, "negative-height.bmp", Pictures.bmpHeader(100, Integer.MIN_VALUE));
         image(model, "huge-screen.gif", Pictures.gifHeader(65_535, 65_535));
@@ -565,7 +565,7 @@ public final class HostileFiles {
         }
 
         /** A real JPEG whose frame header (SOF0) announces another size. */
-        static byte[] jpegWithSize(Path dir, int width, int height) throws IOException {
+        static byte[] jpegWithSize(int width, int height) throws IOException {
             byte[] jpeg = encoded(BufferedImage.TYPE_INT_RGB, "jpeg");
             for (int i = 0; i + 8 < jpeg.length; i++) {
                 if ((jpeg[i] & 0xff) == 0xff && (jpeg[i + 1] & 0xff) == 0xc0) {
