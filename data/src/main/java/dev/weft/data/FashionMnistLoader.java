@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -329,7 +332,7 @@ public final class FashionMnistLoader {
         try (CappedFileBody body = new CappedFileBody(destination, uri, cap)) {
             CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(request, info -> info.statusCode() == 200
                     ? body.expecting(info.headers().firstValueAsLong("Content-Length").orElse(-1))
-                    : HttpResponse.BodySubscribers.replacing(null));
+                    : unread());
             HttpResponse<Void> response = null;
             try {
                 while (response == null) {
@@ -360,6 +363,41 @@ public final class FashionMnistLoader {
                 throw new IOException(uri + " answered HTTP " + response.statusCode() + ", expected 200");
             }
         }
+    }
+
+    /**
+     * The body of an answer other than 200 is not read: its status says enough, and an error page may be as long
+     * as the server likes. Cancelling the subscription closes the connection.
+     */
+    private static HttpResponse.BodySubscriber<Void> unread() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        return new HttpResponse.BodySubscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.cancel();
+                done.complete(null);
+            }
+
+            @Override
+            public void onNext(List<ByteBuffer> buffers) {
+                // Nothing arrives after the cancel; anything that does is dropped.
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                done.complete(null);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+
+            @Override
+            public CompletionStage<Void> getBody() {
+                return done;
+            }
+        };
     }
 
     private static Path firstMissing(Path directory) {

@@ -88,7 +88,9 @@ public final class IdxFiles {
                 throw source.error("header", "dimensions " + count + " images of " + rows + "x" + cols
                         + ", expected " + expected);
             }
-            long total = (long) count * rows * cols;
+            // Each product of two ints fits a long; the second is taken only when the first fits an int.
+            long imageSize = (long) rows * cols;
+            long total = imageSize > Integer.MAX_VALUE ? Long.MAX_VALUE : count * imageSize;
             if (total > Integer.MAX_VALUE - 16) {
                 throw source.error("header", count + " images of " + rows + "x" + cols
                         + " do not fit in one array (at most 2^31 pixels)");

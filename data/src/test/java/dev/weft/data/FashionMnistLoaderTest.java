@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -188,6 +189,9 @@ class FashionMnistLoaderTest {
         private final Map<String, byte[]> files = new HashMap<>();
         private final CountDownLatch release = new CountDownLatch(1);
         private final ExecutorService handlers = Executors.newCachedThreadPool();
+        /** Chunks of 64 KiB the /endless-error/ handler wrote before the client hung up, and its end. */
+        private final AtomicInteger errorChunksSent = new AtomicInteger();
+        private final CountDownLatch errorBodyEnded = new CountDownLatch(1);
 
         @BeforeEach
         void serve() throws IOException {
@@ -248,6 +252,31 @@ class FashionMnistLoaderTest {
                     }
                 } catch (IOException | InterruptedException e) {
                     // The client hung up, as it should.
+                }
+                exchange.close();
+            });
+            server.createContext("/endless-error/", exchange -> {
+                // The label file is missing, and the error page never ends (up to 64 MiB).
+                String name = fileName(exchange.getRequestURI());
+                boolean missing = name.startsWith("t10k-labels");
+                exchange.sendResponseHeaders(missing ? 404 : 200, missing ? 0 : files.get(name).length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    if (missing) {
+                        byte[] chunk = new byte[1 << 16];
+                        for (int i = 0; i < 1024 && !release.await(0, TimeUnit.SECONDS); i++) {
+                            out.write(chunk);
+                            out.flush();
+                            errorChunksSent.incrementAndGet();
+                        }
+                    } else {
+                        out.write(files.get(name));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // The client hung up, as it should.
+                } finally {
+                    if (missing) {
+                        errorBodyEnded.countDown();
+                    }
                 }
                 exchange.close();
             });
@@ -391,6 +420,17 @@ class FashionMnistLoaderTest {
 
             assertThatThrownBy(() -> loader.withTimeout(Duration.ZERO))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected a positive");
+        }
+
+        @Test
+        void theBodyOfAnErrorAnswerIsNotRead() throws InterruptedException {
+            assertThatThrownBy(() -> downloading("endless-error").download())
+                    .isInstanceOf(IOException.class).hasMessageContaining("HTTP 404");
+
+            assertThat(errorBodyEnded.await(20, TimeUnit.SECONDS)).as("the server saw the client hang up").isTrue();
+            // The socket's buffers take a few chunks; reading the page would have taken all 1024.
+            assertThat(errorChunksSent.get()).isLessThan(1024);
+            assertThat(home.resolve(".cache")).doesNotExist();
         }
 
         @Test

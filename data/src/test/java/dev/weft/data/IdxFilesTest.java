@@ -244,6 +244,15 @@ class IdxFilesTest {
     }
 
     @Test
+    void dimensionsWhoseProductOverflowsALongAreRefusedAsTooLarge() {
+        // Found by IdxFilesFuzzTest: 23,644 x 1,549,556,828 x 1,549,556,828 wrapped around to a negative size.
+        Path images = write(dir.resolve("i"), idxImages(2051, 0x5c5c, 0x5c5c5c5c, 0x5c5c5c5c, new byte[0]));
+
+        assertThatThrownBy(() -> IdxFiles.readImages(images, 0, 0, null))
+                .isInstanceOf(DatasetFormatException.class).hasMessageContaining("do not fit in one array");
+    }
+
+    @Test
     void aGzipFileShorterThanItsHeaderSaysIsReadUpToItsEndThenRefused() {
         byte[] content = idxImages(2051, 3, 28, 28, threeImages);
         Path images = write(dir.resolve("i.gz"), gzip(Arrays.copyOf(content, 16 + 2 * 784 + 5)));

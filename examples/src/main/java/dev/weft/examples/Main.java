@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.InvalidPathException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@code weft} command line: {@code study} (the default), {@code predict}, {@code export} and
@@ -41,12 +43,22 @@ public final class Main {
      */
     static final String CHECK_OPTIONS = "--check-options";
 
+    /**
+     * The library logs its kernel choice at INFO; on the command line the study's header names the kernels, and a
+     * refusal must stay one paragraph, so only warnings (a fallback and its fix) are shown. A strong reference: the
+     * logging framework keeps its loggers weakly, and a collected logger would forget its level.
+     */
+    private static final Logger LIBRARY_LOG = Logger.getLogger("dev.weft");
+
     private Main() {
     }
 
     /** Runs the command and exits the JVM with its code. */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        if (!Boolean.getBoolean("weft.debug")) {
+            LIBRARY_LOG.setLevel(Level.WARNING);
+        }
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

@@ -2,6 +2,9 @@ package dev.weft.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.data.FashionMnist;
+import dev.weft.data.FashionMnistCsv;
+import dev.weft.data.ImageSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -80,6 +83,27 @@ class MainTest {
         try (Stream<Path> entries = Files.list(tmp)) {
             assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".r.partial"));
         }
+    }
+
+    @Test
+    void aKaggleTestSetWithAHeaderAndNoRowsIsRefusedNamingTheFileBeforeTraining() throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("kaggle"));
+        byte[] pixels = new byte[3 * FashionMnist.ROWS * FashionMnist.COLS];
+        FashionMnistCsv.write(ImageSet.of("train", FashionMnist.ROWS, FashionMnist.COLS, FashionMnist.NUM_CLASSES,
+                pixels, new int[] {0, 1, 2}), data.resolve(FashionMnistCsv.TRAIN_FILE));
+        Path test = data.resolve(FashionMnistCsv.TEST_FILE);
+        String header = Files.readAllLines(data.resolve(FashionMnistCsv.TRAIN_FILE)).get(0);
+        Files.writeString(test, header + "\n");
+
+        assertThat(run("--data", data.toString(), "--out", tmp.resolve("r").toString(), "--epochs", "1"))
+                .isEqualTo(Main.USAGE);
+
+        assertThat(err()).startsWith("weft: ").doesNotContain("\tat ", "Exception");
+        // The message is wrapped at 100 columns, between words.
+        assertThat(err().replaceAll("\\s+", " ")).contains(test.toString()).contains("no data rows");
+        assertThat(err().strip()).as("one paragraph").doesNotContain(System.lineSeparator() + System.lineSeparator());
+        assertThat(out()).doesNotContain("Training");
+        assertThat(tmp.resolve("r")).doesNotExist();
     }
 
     @Test
