@@ -2,6 +2,8 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
+import dev.weft.layers.onnx.OnnxExport;
+import dev.weft.layers.onnx.OnnxImport;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -494,26 +496,26 @@ public final class Sequential {
     /**
      * Writes the model as an ONNX model (opset 13) for inference, atomically as {@link #save} does: input
      * {@code input [batch, inputShape...]}, output {@code logits}; Dropout is left out and BatchNorm uses its running
-     * statistics. See {@link dev.weft.layers.onnx.OnnxExport} for what each layer becomes.
+     * statistics. See {@link OnnxExport} for what each layer becomes.
      *
      * <pre>{@code
      * model.exportOnnx(Path.of("weft.onnx"));   // then e.g. ONNX Runtime serves it
      * }</pre>
      */
     public void exportOnnx(Path file) throws IOException {
-        dev.weft.layers.onnx.OnnxExport.write(this, file);
+        OnnxExport.write(this, file);
     }
 
     /**
      * Reads an ONNX model made of operators Weft can run (Conv, Relu, MaxPool, BatchNormalization, Flatten,
      * Reshape, a Transpose before a flatten, Gemm, MatMul + Add, GlobalAveragePool, a final Softmax, which is
-     * dropped, Dropout, Identity; see {@link dev.weft.layers.onnx.OnnxImport}).
+     * dropped, Dropout, Identity; see {@link OnnxImport}).
      *
      * @throws ModelFormatException naming the file and the node, for a malformed file or an operator or attribute
      *                              Weft cannot run
      */
     public static Sequential importOnnx(Path file) throws IOException {
-        return dev.weft.layers.onnx.OnnxImport.read(file);
+        return OnnxImport.read(file);
     }
 
     /**
