@@ -35,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  * The download is bounded: a body larger than {@link #MAX_DOWNLOAD_BYTES} gives for its file is refused (from its
  * {@code Content-Length} before a byte is read, else as soon as the bytes received pass it), connecting and every
  * pause between bytes may take at most 30 seconds, and the four files together at most the time set by
- * {@link #withTimeout(Duration)} (ten minutes by default). Otherwise a {@link DatasetNotFoundException} lists every place searched and the fixes.
+ * {@link #withTimeout(Duration)} (ten minutes by default). Otherwise a {@link DatasetNotFoundException} lists every
+ * place searched and the fixes.
  *
  * <pre>{@code
  * FashionMnist data = FashionMnistLoader.fromSystem().withDownload(true).load();

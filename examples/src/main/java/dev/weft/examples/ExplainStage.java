@@ -49,7 +49,8 @@ final class ExplainStage {
 
     /**
      * @param train the training images the models were trained on; the validation split is made again from them
-     *              exactly as the models' {@link Recipe#split} made it ({@code seed}), so the temperature never sees test data
+     *              exactly as the models' {@link Recipe#split} made it ({@code seed}), so the temperature never sees
+     *              test data
      */
     ExplainStage(Report report, ImageSet test, ImageSet train, long seed) {
         this.report = report;

@@ -1,11 +1,8 @@
 package dev.weft.examples;
 
-import dev.weft.layers.ModelFormatException;
 import dev.weft.layers.Sequential;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +54,7 @@ final class Export {
             throw new UsageException("export needs --out FILE, e.g. 'weft export --model report/weft.weft "
                     + "--out weft.onnx'.");
         }
-        Sequential model = load(modelFile);
+        Sequential model = Predict.load(modelFile);
         try {
             model.exportOnnx(outFile);
         } catch (IOException e) {
@@ -68,23 +65,5 @@ final class Export {
                 + Arrays.toString(model.inputShape()).replaceAll("[\\[\\]]", "") + "], output 'logits' [N, "
                 + Arrays.toString(model.outputShape()).replaceAll("[\\[\\]]", "") + "]");
         return Main.OK;
-    }
-
-    private static Sequential load(Path file) {
-        String name = Printable.of(file);
-        if (Files.exists(file) && !Files.isRegularFile(file)) {
-            throw new UsageException("The model " + name + " is not a regular file; give --model FILE with a "
-                    + "model the study saved (reference.weft, weft.weft).");
-        }
-        try {
-            return Sequential.load(file);
-        } catch (NoSuchFileException e) {
-            throw new UsageException("No model file " + name + ". Run the study first (./weft) or give "
-                    + "--model FILE with a model it saved (reference.weft, weft.weft).", e);
-        } catch (ModelFormatException e) {
-            throw new UsageException("Cannot load the model: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UsageException("Cannot read the model " + name + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -117,7 +117,11 @@ final class Predict {
         return Main.OK;
     }
 
-    private static Sequential load(Path file) {
+    /**
+     * Loads a Weft model file, or an ONNX model ({@code .onnx}); every problem is a {@link UsageException} naming
+     * the file. {@code export} reads its model the same way.
+     */
+    static Sequential load(Path file) {
         String name = Printable.of(file);
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new UsageException("The model " + name + " is not a regular file (a folder, named pipe or "

@@ -88,16 +88,9 @@ public final class TemperatureScaling {
         int n = logits.length / classes;
         float[] p = new float[logits.length];
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
+            double logSum = logSumExp(logits, i, classes, temperature);
             for (int j = 0; j < classes; j++) {
-                max = Math.max(max, logits[i * classes + j] / temperature);
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp(logits[i * classes + j] / temperature - max);
-            }
-            for (int j = 0; j < classes; j++) {
-                p[i * classes + j] = (float) (Math.exp(logits[i * classes + j] / temperature - max) / sum);
+                p[i * classes + j] = (float) Math.exp(logits[i * classes + j] / temperature - logSum);
             }
         }
         return p;
@@ -108,18 +101,25 @@ public final class TemperatureScaling {
         int n = labels.length;
         double total = 0;
         for (int i = 0; i < n; i++) {
-            // log Σ exp(z/T) - z_y/T, with the largest z/T subtracted first so that exp cannot overflow.
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < classes; j++) {
-                max = Math.max(max, logits[i * classes + j] / temperature);
-            }
-            double sum = 0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp(logits[i * classes + j] / temperature - max);
-            }
-            total += max + Math.log(sum) - logits[i * classes + labels[i]] / temperature;
+            total += logSumExp(logits, i, classes, temperature) - logits[i * classes + labels[i]] / temperature;
         }
         return total / n;
+    }
+
+    /**
+     * {@code log Σ_j exp(z_j / T)} of row {@code row}, with the largest {@code z/T} taken out first so that exp
+     * cannot overflow.
+     */
+    private static double logSumExp(float[] logits, int row, int classes, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+            max = Math.max(max, logits[row * classes + j] / temperature);
+        }
+        double sum = 0;
+        for (int j = 0; j < classes; j++) {
+            sum += Math.exp(logits[row * classes + j] / temperature - max);
+        }
+        return max + Math.log(sum);
     }
 
     /**
