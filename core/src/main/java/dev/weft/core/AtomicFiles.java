@@ -64,6 +64,25 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes {@code bytes} to {@code target} atomically, as {@link #write} does, for callers whose errors are
+     * checked: the model file and the ONNX export.
+     *
+     * @throws IOException if anything fails (no temporary file is left behind)
+     */
+    public static void writeBytes(Path target, byte[] bytes) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        Files.createDirectories(directory);
+        Path temporary = createTemporary(directory, absolute.getFileName().toString());
+        try {
+            Files.write(temporary, bytes);
+            moveIntoPlace(temporary, absolute);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
      * Creates a new empty file {@code .NAME.RANDOM.part} in {@code directory} with the permissions any new file
      * gets there (on POSIX, as the umask gives, typically 644). Not {@link Files#createTempFile}: that makes the file
      * private (600) on POSIX, and the rename would hand that mode on to the user's file. Creating the file with

@@ -31,6 +31,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writesBytesIntoANewFolderAndLeavesNoTemporaryFile() throws IOException {
+        Path target = tmp.resolve("new/model.bin");
+
+        AtomicFiles.writeBytes(target, new byte[] {4, 5});
+
+        assertThat(target).hasBinaryContent(new byte[] {4, 5});
+        try (Stream<Path> entries = Files.list(target.getParent())) {
+            assertThat(entries).containsExactly(target);
+        }
+    }
+
+    @Test
     void syncsAFileAndItsFolder() throws IOException {
         Path file = Files.writeString(tmp.resolve("f.txt"), "x");
 

@@ -68,19 +68,8 @@ public final class ModelFile {
 
     /** Writes {@code model} to {@code file} via a temporary file in the same folder and an atomic move. */
     public static void save(Sequential model, Path file) throws IOException {
-        byte[] bytes = encode(model);
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        // A temporary file beside the target with the permissions a new file gets there (not createTempFile's 600),
-        // renamed over the target: a failure never leaves half a model behind.
-        Path tmp = AtomicFiles.createTemporary(dir, absolute.getFileName().toString());
-        try {
-            Files.write(tmp, bytes);
-            AtomicFiles.moveIntoPlace(tmp, absolute);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // A failure never leaves half a model behind: a temporary file beside the target, renamed over it.
+        AtomicFiles.writeBytes(file, encode(model));
     }
 
     static byte[] encode(Sequential model) {

@@ -16,7 +16,6 @@ import dev.weft.layers.ReLU;
 import dev.weft.layers.Sequential;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,17 +68,7 @@ public final class OnnxExport {
      * @throws IllegalArgumentException if the model holds a layer type this class does not know
      */
     public static void write(Sequential model, Path file) throws IOException {
-        byte[] bytes = encode(model);
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path tmp = AtomicFiles.createTemporary(dir, absolute.getFileName().toString());
-        try {
-            Files.write(tmp, bytes);
-            AtomicFiles.moveIntoPlace(tmp, absolute);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeBytes(file, encode(model));
     }
 
     /** The ONNX {@code ModelProto} bytes of {@code model}. */
