@@ -117,22 +117,23 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * The fastest paths for {@code geometry}. The batch is cut into groups of {@link #groupSize} items: one image
      * when it has at least 256 output pixels, else as many as keep a packed block of the unfolded input around
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
-     * work. With stride 1 and no padding, the forward pass and the weight gradient run in place for groups of one
-     * item when the kernel has more than 16 taps, and the input gradient runs in place when more than 16 taps feed
-     * each input value and the output covers at least 65% of the input. A weight gradient of at most 16 taps is
-     * dot products; everything else is the grouped GEMM.
+     * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps
+     * (whatever the group: it takes one image at a time and gives the GEMM's bits), the weight gradient too when
+     * the groups are of one item, and the input gradient when more than 16 taps feed each input value and the
+     * output covers at least 65% of the input. A weight gradient of at most 16 taps is dot products; everything
+     * else is the grouped GEMM.
      */
     public static ConvolutionPlan choose(ConvGeometry g) {
         int k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         int pixels = g.outHeight() * g.outWidth();
         int group = groupSize(g);
         boolean inPlaceFits = g.stride() == 1 && !ConvSupport.overhangs(g);
-        // A wide image wastes little of the wide grid, and a kernel of the first layer's size (9 taps) leaves the
-        // in-place tiles too short.
-        boolean inPlace = group == 1 && k > DOT_TAPS && inPlaceFits;
+        // A kernel of the first layer's size (9 taps) leaves the in-place tiles too short. A small image wastes
+        // more of the wide grid (17% at 12x12) but still less than gathering its taps into panels costs.
+        boolean inPlace = k > DOT_TAPS && inPlaceFits;
         ForwardPath forward = inPlace ? ForwardPath.IN_PLACE : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
-                : inPlace ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
+                : inPlace && group == 1 ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS
                 && pixels >= GRADIENT_FILL * g.height() * g.width();
         InputGradientPath inputGradient = gradientInPlace ? InputGradientPath.IN_PLACE : InputGradientPath.GEMM_COL2IM;
