@@ -2,6 +2,7 @@ package dev.weft.benchmarks;
 
 import dev.weft.core.conv.ConvGeometry;
 import dev.weft.core.conv.Convolution;
+import dev.weft.core.conv.ConvolutionPlan;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,15 @@ public class Conv2dBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * {@code chosen}: the paths {@link ConvolutionPlan#choose} picks; or the chosen plan with some passes forced, as
+     * {@code forward=GEMM}, {@code weight=IN_PLACE}, {@code input=GEMM_COL2IM}, {@code group=1}, joined by {@code +}, applied in order (e.g.
+     * {@code forward=GEMM+input=IN_PLACE}, {@code group=1+weight=IN_PLACE}), to time one path against another in the same run. A path that cannot
+     * run the shape fails the trial.
+     */
+    @Param({"chosen"})
+    public String paths;
+
     private ConvGeometry geometry;
     private Convolution convolution;
     private Tensor input;
@@ -59,7 +69,7 @@ public class Conv2dBenchmark {
         int size = Integer.parseInt(parts[1]);
         int out = Integer.parseInt(parts[3]);
         geometry = ConvGeometry.valid(64, in, size, size, out, 3, 3, 1);
-        convolution = new Convolution(geometry);
+        convolution = new Convolution(geometry, plan(ConvolutionPlan.choose(geometry), paths));
         input = Tensor.uniform(new int[] {64, in, size, size}, 0f, 1f, 1L);
         weights = Tensor.uniform(new int[] {out, in, 3, 3}, -0.1f, 0.1f, 2L);
         bias = Tensor.zeros(out);
@@ -84,5 +94,29 @@ public class Conv2dBenchmark {
         convolution.backward(input, weights, dOutput, dInput, dWeights, dBias);
         FlopCounters.record(flops, cpu, start, 2e-9 * geometry.forwardFlops());
         bh.consume(dInput);
+    }
+
+    /** {@code chosen} with the passes {@code spec} forces (see {@link #paths}). */
+    static ConvolutionPlan plan(ConvolutionPlan chosen, String spec) {
+        ConvolutionPlan plan = chosen;
+        if (spec.equals("chosen")) {
+            return plan;
+        }
+        for (String part : spec.split("\\+")) {
+            String[] pass = part.split("=", 2);
+            if (pass.length != 2) {
+                throw new IllegalArgumentException("paths: expected chosen or PASS=PATH joined by +, was " + spec);
+            }
+            switch (pass[0]) {
+                case "forward" -> plan = plan.withForward(ConvolutionPlan.ForwardPath.valueOf(pass[1]));
+                case "weight" -> plan = plan.withWeightGradient(ConvolutionPlan.WeightGradientPath.valueOf(pass[1]));
+                case "input" -> plan = plan.withInputGradient(ConvolutionPlan.InputGradientPath.valueOf(pass[1]));
+                case "group" -> plan = new ConvolutionPlan(plan.geometry(), plan.forward(), plan.weightGradient(),
+                        plan.inputGradient(), Integer.parseInt(pass[1]));
+                default -> throw new IllegalArgumentException("paths: expected forward, weight, input or group, not "
+                        + pass[0]);
+            }
+        }
+        return plan;
     }
 }
