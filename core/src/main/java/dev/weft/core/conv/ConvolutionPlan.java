@@ -39,7 +39,10 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     static final int MIN_COLUMNS = 128;
     /** From this many output pixels on, one image is a wide enough product alone, written straight into NCHW. */
     static final int DIRECT_PIXELS = 256;
-    /** Up to this many kernel taps a product is too shallow for the GEMM's 32-column panels, mostly zero padding. */
+    /**
+     * Up to this many kernel taps a product is too shallow for the GEMM's 32-column panels, mostly zero padding:
+     * the weight gradient is dot products and the forward pass direct.
+     */
     static final int DOT_TAPS = 16;
     /**
      * Least share of the input's pixels the output must cover for the input gradient to run in place, since the
@@ -53,6 +56,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         GEMM,
         /** {@link InPlaceForward}: each input value multiplied where it lies, on the "wide grid". */
         IN_PLACE,
+        /** {@link DirectForward}: for few taps, vectors along each output row, written straight into NCHW. */
+        DIRECT,
         /** {@link ReferenceConvolution}: the definition, loop by loop. */
         REFERENCE
     }
@@ -82,8 +87,9 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     /**
      * A plan whose paths can all run {@code geometry}.
      *
-     * @throws IllegalArgumentException if a path cannot run the geometry (an in-place path needs stride 1 and no
-     *     padding; the in-place weight gradient needs groups of one item), if the reference runs some passes but
+     * @throws IllegalArgumentException if a path cannot run the geometry (an in-place or direct path needs stride 1
+     *     and no padding, the direct forward pass at most 16 taps; the in-place weight gradient needs groups of one
+     *     item), if the reference runs some passes but
      *     not all, or if {@code groupSize} is not between 1 and the batch size
      */
     public ConvolutionPlan {
@@ -103,9 +109,14 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
                     + forward + ", " + weightGradient + ", " + inputGradient);
         }
         boolean inPlaceFits = geometry.stride() == 1 && !ConvSupport.overhangs(geometry);
-        if (!inPlaceFits && (forward == ForwardPath.IN_PLACE || weightGradient == WeightGradientPath.IN_PLACE
-                || inputGradient == InputGradientPath.IN_PLACE)) {
-            throw new IllegalArgumentException("an in-place path needs stride 1 and no padding, not " + geometry);
+        if (!inPlaceFits && (forward == ForwardPath.IN_PLACE || forward == ForwardPath.DIRECT
+                || weightGradient == WeightGradientPath.IN_PLACE || inputGradient == InputGradientPath.IN_PLACE)) {
+            throw new IllegalArgumentException("an in-place or direct path needs stride 1 and no padding, not "
+                    + geometry);
+        }
+        if (forward == ForwardPath.DIRECT && taps(geometry) > DOT_TAPS) {
+            throw new IllegalArgumentException("the direct forward pass takes at most " + DOT_TAPS + " taps, not "
+                    + taps(geometry) + " (a deeper sum would leave the GEMM's depth blocks and its bits)");
         }
         if (weightGradient == WeightGradientPath.IN_PLACE && groupSize != 1) {
             throw new IllegalArgumentException("the in-place weight gradient takes one image at a time, not groups of "
@@ -118,7 +129,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * when it has at least 256 output pixels, else as many as keep a packed block of the unfolded input around
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
      * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps
-     * (whatever the group: it takes one image at a time and gives the GEMM's bits), the weight gradient too when
+     * (whatever the group: it takes one image at a time and gives the GEMM's bits), directly when it has fewer
+     * (the same bits again), the weight gradient in place when
      * the groups are of one item, and the input gradient when more than 16 taps feed each input value and the
      * output covers at least 65% of the input. A weight gradient of at most 16 taps is dot products; everything
      * else is the grouped GEMM.
@@ -131,7 +143,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         // A kernel of the first layer's size (9 taps) leaves the in-place tiles too short. A small image wastes
         // more of the wide grid (17% at 12x12) but still less than gathering its taps into panels costs.
         boolean inPlace = k > DOT_TAPS && inPlaceFits;
-        ForwardPath forward = inPlace ? ForwardPath.IN_PLACE : ForwardPath.GEMM;
+        ForwardPath forward = inPlace ? ForwardPath.IN_PLACE
+                : inPlaceFits ? ForwardPath.DIRECT : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
                 : inPlace && group == 1 ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS
@@ -194,6 +207,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     public String toString() {
         return "forward " + forward + ", weight gradient " + weightGradient + ", input gradient " + inputGradient
                 + ", groups of " + groupSize;
+    }
+
+    /** {@code inChannels * kernelHeight * kernelWidth}: the depth of each output value's sum. */
+    private static int taps(ConvGeometry g) {
+        return g.inChannels() * g.kernelHeight() * g.kernelWidth();
     }
 
     /**

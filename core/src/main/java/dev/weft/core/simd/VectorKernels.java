@@ -245,6 +245,86 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public void convolveFewTaps(int outChannels, int outHeight, int outWidth, int width, float[] x, int xOffset,
+                                int[] taps, float[] w, int wOffset, float[] out, int outOffset) {
+        int k = taps.length;
+        int pixels = outHeight * outWidth;
+        if (outWidth < L) {
+            fewTapsTail(0, outChannels, outHeight, outWidth, width, x, xOffset, taps, w, wOffset, out, outOffset);
+            return;
+        }
+        for (int y = 0; y < outHeight; y++) {
+            for (int x0 = 0; x0 < outWidth; x0 += L) {
+                // The last block of a row ends at the row's end, overlapping the one before: the values it writes
+                // twice are the same, and no lane reads or writes past the row.
+                int col = Math.min(x0, outWidth - L);
+                int in = xOffset + y * width + col;
+                int dst = outOffset + y * outWidth + col;
+                int o = 0;
+                for (; o + 8 <= outChannels; o += 8) {
+                    fewTapsBlock(k, x, in, taps, w, wOffset + o * k, out, dst + o * pixels, pixels);
+                }
+                for (; o < outChannels; o++) {
+                    FloatVector sum = FloatVector.zero(S);
+                    int wo = wOffset + o * k;
+                    for (int t = 0; t < k; t++) {
+                        sum = FloatVector.broadcast(S, w[wo + t]).fma(FloatVector.fromArray(S, x, in + taps[t]), sum);
+                    }
+                    sum.intoArray(out, dst + o * pixels);
+                }
+            }
+        }
+    }
+
+    /**
+     * Eight output channels of one block of {@code L} positions: each tap's {@code L} input values loaded once and
+     * multiplied by the eight channels' weights, broadcast.
+     */
+    private static void fewTapsBlock(int k, float[] x, int in, int[] taps, float[] w, int wi, float[] out, int dst,
+                                     int pixels) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S), s4 = FloatVector.zero(S), s5 = FloatVector.zero(S);
+        FloatVector s6 = FloatVector.zero(S), s7 = FloatVector.zero(S);
+        for (int t = 0; t < k; t++) {
+            FloatVector v = FloatVector.fromArray(S, x, in + taps[t]);
+            s0 = FloatVector.broadcast(S, w[wi + t]).fma(v, s0);
+            s1 = FloatVector.broadcast(S, w[wi + k + t]).fma(v, s1);
+            s2 = FloatVector.broadcast(S, w[wi + 2 * k + t]).fma(v, s2);
+            s3 = FloatVector.broadcast(S, w[wi + 3 * k + t]).fma(v, s3);
+            s4 = FloatVector.broadcast(S, w[wi + 4 * k + t]).fma(v, s4);
+            s5 = FloatVector.broadcast(S, w[wi + 5 * k + t]).fma(v, s5);
+            s6 = FloatVector.broadcast(S, w[wi + 6 * k + t]).fma(v, s6);
+            s7 = FloatVector.broadcast(S, w[wi + 7 * k + t]).fma(v, s7);
+        }
+        s0.intoArray(out, dst);
+        s1.intoArray(out, dst + pixels);
+        s2.intoArray(out, dst + 2 * pixels);
+        s3.intoArray(out, dst + 3 * pixels);
+        s4.intoArray(out, dst + 4 * pixels);
+        s5.intoArray(out, dst + 5 * pixels);
+        s6.intoArray(out, dst + 6 * pixels);
+        s7.intoArray(out, dst + 7 * pixels);
+    }
+
+    /** Channels {@code [from, outChannels)} of {@link #convolveFewTaps} one value at a time, with its fused sums. */
+    private static void fewTapsTail(int from, int outChannels, int outHeight, int outWidth, int width, float[] x,
+                                    int xOffset, int[] taps, float[] w, int wOffset, float[] out, int outOffset) {
+        int k = taps.length;
+        for (int o = from; o < outChannels; o++) {
+            for (int y = 0; y < outHeight; y++) {
+                for (int col = 0; col < outWidth; col++) {
+                    int at = xOffset + y * width + col;
+                    float sum = 0f;
+                    for (int t = 0; t < k; t++) {
+                        sum = Math.fma(w[wOffset + o * k + t], x[at + taps[t]], sum);
+                    }
+                    out[outOffset + (o * outHeight + y) * outWidth + col] = sum;
+                }
+            }
+        }
+    }
+
     /** Rows {@code [0, mr)} of an edge tile from row {@code from}, {@code nr} columns, stored into or added to C. */
     private static void addTile(int mr, int nr, boolean accumulate, float[] tile, int from, float[] c, int ci,
                                 int ldc) {
