@@ -36,9 +36,8 @@ final class DotWeightGradient implements GroupedBackward.WeightGradient {
         float[] cols = scratch.get().cols();
         new Unfolded(g, padded, input, first, false).pack(0, 0, k, columns, columns, cols);
         for (int o = 0; o < g.outChannels(); o++) {
-            for (int t = 0; t < k; t++) {
-                partial[at + o * k + t] = kernels.dot(columns, dY, dYOffset + o * columns, cols, t * columns);
-            }
+            // dW[o, t] = dY[o, :] · cols[t, :] for every t, dY's row read once for several taps.
+            kernels.dots(columns, dY, dYOffset + o * columns, cols, 0, columns, k, partial, at + o * k);
         }
     }
 }

@@ -162,6 +162,13 @@ public interface Kernels {
      */
     float dot(int n, float[] x, int xOffset, float[] y, int yOffset);
 
+    /**
+     * {@code out[outOffset + r] = dot(n, x, xOffset, y, yOffset + r * yStride)} for {@code r < rows}: one vector
+     * against several rows, each result equal to {@link #dot}'s to the bit, with {@code x} read once for several rows.
+     */
+    void dots(int n, float[] x, int xOffset, float[] y, int yOffset, int yStride, int rows, float[] out,
+              int outOffset);
+
     /** {@code y[i] += alpha * x[i]}. */
     void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset);
 

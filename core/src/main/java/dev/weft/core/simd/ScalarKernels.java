@@ -136,6 +136,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void dots(int n, float[] x, int xOffset, float[] y, int yOffset, int yStride, int rows, float[] out,
+                     int outOffset) {
+        for (int r = 0; r < rows; r++) {
+            out[outOffset + r] = dot(n, x, xOffset, y, yOffset + r * yStride);
+        }
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
         for (int i = 0; i < n; i++) {
             y[yOffset + i] += alpha * x[xOffset + i];

@@ -771,6 +771,66 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void dots(int n, float[] x, int xOffset, float[] y, int yOffset, int yStride, int rows, float[] out,
+                     int outOffset) {
+        int r = 0;
+        for (; r + 3 <= rows; r += 3) {
+            dots3(n, x, xOffset, y, yOffset + r * yStride, yStride, out, outOffset + r);
+        }
+        for (; r < rows; r++) {
+            out[outOffset + r] = dot(n, x, xOffset, y, yOffset + r * yStride);
+        }
+    }
+
+    /** Three rows of {@link #dots}, each with {@link #dot}'s accumulators in {@link #dot}'s order. */
+    private static void dots3(int n, float[] x, int xOffset, float[] y, int y0, int yStride, float[] out, int at) {
+        int y1 = y0 + yStride;
+        int y2 = y1 + yStride;
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S);
+        FloatVector b3 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
+            FloatVector x2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0);
+            a1 = x1.fma(FloatVector.fromArray(S, y, y0 + i + L), a1);
+            a2 = x2.fma(FloatVector.fromArray(S, y, y0 + i + 2 * L), a2);
+            a3 = x3.fma(FloatVector.fromArray(S, y, y0 + i + 3 * L), a3);
+            b0 = x0.fma(FloatVector.fromArray(S, y, y1 + i), b0);
+            b1 = x1.fma(FloatVector.fromArray(S, y, y1 + i + L), b1);
+            b2 = x2.fma(FloatVector.fromArray(S, y, y1 + i + 2 * L), b2);
+            b3 = x3.fma(FloatVector.fromArray(S, y, y1 + i + 3 * L), b3);
+            c0 = x0.fma(FloatVector.fromArray(S, y, y2 + i), c0);
+            c1 = x1.fma(FloatVector.fromArray(S, y, y2 + i + L), c1);
+            c2 = x2.fma(FloatVector.fromArray(S, y, y2 + i + 2 * L), c2);
+            c3 = x3.fma(FloatVector.fromArray(S, y, y2 + i + 3 * L), c3);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            a0 = x0.fma(FloatVector.fromArray(S, y, y0 + i), a0);
+            b0 = x0.fma(FloatVector.fromArray(S, y, y1 + i), b0);
+            c0 = x0.fma(FloatVector.fromArray(S, y, y2 + i), c0);
+        }
+        float sa = i == 0 ? 0f : sumLanes(a0.add(a1).add(a2.add(a3)));
+        float sb = i == 0 ? 0f : sumLanes(b0.add(b1).add(b2.add(b3)));
+        float sc = i == 0 ? 0f : sumLanes(c0.add(c1).add(c2.add(c3)));
+        for (; i < n; i++) {
+            sa += x[xOffset + i] * y[y0 + i];
+            sb += x[xOffset + i] * y[y1 + i];
+            sc += x[xOffset + i] * y[y2 + i];
+        }
+        out[at] = sa;
+        out[at + 1] = sb;
+        out[at + 2] = sc;
+    }
+
+    @Override
     public void axpy(int n, float alpha, float[] x, int xOffset, float[] y, int yOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

@@ -313,6 +313,27 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void dotsGiveEachRowsDotToTheBit(int n) {
+        float[] x = random(n, 10);
+        int stride = n + 3;
+        for (int rows : new int[] {1, 2, 3, 4, 9, 10}) {
+            float[] y = random(rows * stride, 11 + rows);
+            for (Kernels kernels : new Kernels[] {simd, scalar}) {
+                float[] out = new float[rows + 2];
+                java.util.Arrays.fill(out, 42f);
+                kernels.dots(n, x, OFFSET, y, OFFSET, stride, rows, out, 1);
+                assertThat(out[0]).isEqualTo(42f);
+                assertThat(out[rows + 1]).isEqualTo(42f);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(out[1 + r]).as("%s, row %d of %d", kernels.name(), r, rows)
+                            .isEqualTo(kernels.dot(n, x, OFFSET, y, OFFSET + r * stride));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void maxAndArgmaxFindTheFirstLargest(int n) {
         float[] x = random(n, 9);
         int expected = 0;
