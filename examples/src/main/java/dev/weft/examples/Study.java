@@ -121,10 +121,11 @@ final class Study {
         Map<String, Long> images = new LinkedHashMap<>();
         for (String name : options.models()) {
             Sequential model = Recipe.of(name, 1).build(options.seed());
-            images.put(name, test.size()                                     // evaluation
+            long inferred = test.size()                                     // evaluation
                     + 1                                                     // activations of one image
                     + ImportanceStage.imagesInferred(model, test, quick)    // ablation and permutations
-                    + ExplainStage.imagesInferred(test.numClasses()));      // calibration and Grad-CAM
+                    + ExplainStage.imagesInferred(test.numClasses());       // calibration and Grad-CAM
+            images.put(name, inferred);
         }
         // The embedding reads the features of one model (weft if trained, as EmbeddingStage chooses) for a sample
         // of the test images; its t-SNE is not inference, and is left to the reserve's factor and the budget's margin.
