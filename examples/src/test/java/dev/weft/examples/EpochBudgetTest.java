@@ -21,7 +21,7 @@ class EpochBudgetTest {
         return List.of(new LaterInference("weft", Math.round(500 * seconds), 1000));
     }
 
-    /** The first epoch's figures: {@code seconds} in all, training at {@code trainImagesPerSecond}. */
+    /** An epoch's figures: {@code seconds} in all, training at {@code trainImagesPerSecond}. */
     private static EpochMetrics epoch(double seconds, double trainImagesPerSecond) {
         return new EpochMetrics(1, 0.5, 0.8, 0.4, 0.85, 2e-3f, seconds, trainImagesPerSecond);
     }
