@@ -1,5 +1,6 @@
 package dev.weft.examples;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +50,16 @@ record EpochChoice(int count, String chosenBy, EpochBudget.Decision decision, St
             json.put("elapsed_seconds_at_decision", round(decision.elapsedSeconds()));
             json.put("first_epoch_seconds", round(decision.firstEpochSeconds()));
             json.put("reserve_seconds", round(decision.reserveSeconds()));
+            List<Object> reserve = Json.array();
+            for (EpochBudget.LaterInference part : decision.reserve()) {
+                Map<String, Object> term = Json.object();
+                term.put("model", part.model());
+                term.put("images", part.images());
+                term.put("images_per_second", Math.round(part.imagesPerSecond() * 10) / 10.0);
+                term.put("seconds", round(part.reserveSeconds()));
+                reserve.add(term);
+            }
+            json.put("reserve_by_model", reserve);
             json.put("margin_seconds", round(decision.marginSeconds()));
             json.put("unclamped", decision.unclamped());
             json.put("range", Json.array(new int[] {EpochBudget.MIN_EPOCHS, EpochBudget.MAX_EPOCHS}));

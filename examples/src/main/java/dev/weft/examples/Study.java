@@ -12,6 +12,7 @@ import dev.weft.core.simd.Kernels;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,10 +58,14 @@ final class Study {
                     () -> PcaStage.run(report, out, train, covariance, seed));
 
             report.section("models", "Models and training");
-            EpochBudget budget = new EpochBudget(options.budgetSeconds(), stages::elapsedSeconds,
-                    imagesInferredAfterTraining(test));
+            Map<String, Long> inferredLater = imagesInferredAfterTraining(test);
             List<ModelRun> trained = new ArrayList<>();
             for (String name : options.models()) {
+                // Each model's later inference is priced at its own rate, measured for the models trained so far.
+                Map<String, Double> rates = new LinkedHashMap<>();
+                trained.forEach(run -> rates.put(run.name(), run.inferenceImagesPerSecond()));
+                EpochBudget budget = new EpochBudget(options.budgetSeconds(), stages::elapsedSeconds, inferredLater,
+                        rates);
                 trained.add(train(name, budget, train, stages, report));
             }
             boolean comparable = options.limit() <= 0 && options.epochsOf("reference") == 0;
@@ -108,22 +113,25 @@ final class Study {
     }
 
     /**
-     * The images the stages after training infer, over every model trained: the budget reserves time for them. A
-     * stage added after training that infers images adds its count here.
+     * The images the stages after training infer with each model, by name in the order trained: the budget reserves
+     * time for them. A stage added after training that infers images adds its count here.
      */
-    private long imagesInferredAfterTraining(ImageSet test) {
+    private Map<String, Long> imagesInferredAfterTraining(ImageSet test) {
         boolean quick = options.limit() > 0;
-        long images = 0;
+        Map<String, Long> images = new LinkedHashMap<>();
         for (String name : options.models()) {
             Sequential model = Recipe.of(name, 1).build(options.seed());
-            images += test.size()                                           // evaluation
+            long inferred = test.size()                                     // evaluation
                     + 1                                                     // activations of one image
                     + ImportanceStage.imagesInferred(model, test, quick)    // ablation and permutations
                     + ExplainStage.imagesInferred(test.numClasses());       // calibration and Grad-CAM
+            images.put(name, inferred);
         }
-        // The embedding reads one model's features for a sample of the test images; its t-SNE is not inference,
-        // and is left to the reserve's factor and the budget's margin.
-        return images + Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses());
+        // The embedding reads the features of one model (weft if trained, as EmbeddingStage chooses) for a sample
+        // of the test images; its t-SNE is not inference, and is left to the reserve's factor and the budget's margin.
+        String embedded = images.containsKey("weft") ? "weft" : options.models().get(0);
+        images.merge(embedded, Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses()), Long::sum);
+        return images;
     }
 
     private void summary(Path where, Stages stages, List<ModelRun> runs) {

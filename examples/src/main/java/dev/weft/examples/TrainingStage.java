@@ -135,7 +135,8 @@ final class TrainingStage {
         report.link(recipe.name() + ".weft", "the trained " + recipe.name() + " model (./weft predict --model "
                 + recipe.name() + ".weft image.png)");
         report.html("</ul>");
-        return ModelRun.trained(recipe, choice, model, history, seconds, split.train().size());
+        return ModelRun.trained(recipe, choice, model, history, seconds, split.train().size(),
+                split.validation().size());
     }
 
     /** Reads the last epoch's gap between training and validation accuracy. */

@@ -7,6 +7,7 @@ import dev.weft.data.Recipe;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -39,9 +40,11 @@ class BudgetReproducibilityTest {
     @Test
     void aBudgetedRunEqualsTheRunOfTheCountItChose() {
         ImageSet.Split split = Recipe.weft(1).split(images(), 3);
-        // Injected timings: B = 100 s, E = 10 s, F = 20 s, R = 5 s, M = 3 s: 1 + floor(82 / 20) = 5 epochs.
+        // Injected timings: B = 100 s, E = 10 s, F = 20 s, R = 2 x 250 images / 100 images/s = 5 s, M = 3 s:
+        // 1 + floor(82 / 20) = 5 epochs.
         TrainingStage.Fitted budgeted = TrainingStage.fitChoosingEpochs(Recipe.weft(EpochBudget.MIN_EPOCHS), split,
-                3, QUIET, first -> EpochBudget.choose(100, 10, 20, 5));
+                3, QUIET, first -> EpochBudget.choose(100, 10, 20,
+                        List.of(new EpochBudget.LaterInference("weft", 250, 100))));
         TrainingStage.Fitted explicit = TrainingStage.fit(Recipe.weft(5), split, 3, QUIET);
 
         assertThat(budgeted.decision().epochs()).isEqualTo(5);

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.layers.Models;
 import dev.weft.layers.Sequential;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import java.awt.Rectangle;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,52 +23,29 @@ class OnnxCommandsTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final CommandLine weft = new CommandLine();
     private Path image;
 
     @BeforeEach
     void writeAnImage() throws IOException {
-        BufferedImage picture = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 4; y < 24; y++) {
-            for (int x = 8; x < 20; x++) {
-                picture.getRaster().setSample(x, y, 0, 200);
-            }
-        }
-        image = tmp.resolve("trousers.png");
-        ImageIO.write(picture, "png", image.toFile());
-    }
-
-    private int run(String... args) {
-        outBytes.reset();
-        errBytes.reset();
-        return Main.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return outBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return errBytes.toString(StandardCharsets.UTF_8);
+        image = CommandLine.writeGreyPicture(tmp.resolve("trousers.png"), 28, 28, new Rectangle(8, 4, 12, 20), 200);
     }
 
     @Test
     void exportWritesAnOnnxModelThatPredictsAsTheWeftModelDoes() throws IOException {
-        Path weft = tmp.resolve("weft.weft");
-        Models.weftCnn(3L).save(weft);
+        Path weftModel = tmp.resolve("weft.weft");
+        Models.weftCnn(3L).save(weftModel);
         Path onnx = tmp.resolve("weft.onnx");
 
-        assertThat(run("export", "--model", weft.toString(), "--out", onnx.toString())).isZero();
-        assertThat(out()).isEqualTo("Wrote " + onnx + ": ONNX opset 13, input 'input' [N, 1, 28, 28], "
+        assertThat(weft.run("export", "--model", weftModel.toString(), "--out", onnx.toString())).isZero();
+        assertThat(weft.out()).isEqualTo("Wrote " + onnx + ": ONNX opset 13, input 'input' [N, 1, 28, 28], "
                 + "output 'logits' [N, 10]" + System.lineSeparator());
-        assertThat(err()).isEmpty();
+        assertThat(weft.err()).isEmpty();
 
-        assertThat(run("predict", "--model", weft.toString(), image.toString())).isZero();
-        String fromWeft = out();
-        assertThat(run("predict", "--model", onnx.toString(), image.toString())).isZero();
-        assertThat(out()).isEqualTo(fromWeft);
+        assertThat(weft.run("predict", "--model", weftModel.toString(), image.toString())).isZero();
+        String fromWeft = weft.out();
+        assertThat(weft.run("predict", "--model", onnx.toString(), image.toString())).isZero();
+        assertThat(weft.out()).isEqualTo(fromWeft);
     }
 
     @Test
@@ -82,9 +56,9 @@ class OnnxCommandsTest {
             Files.copy(in, keras);
         }
 
-        assertThat(run("predict", "--model", keras.toString(), image.toString())).isZero();
+        assertThat(weft.run("predict", "--model", keras.toString(), image.toString())).isZero();
 
-        assertThat(out()).matches(java.util.regex.Pattern.quote(image + ": ")
+        assertThat(weft.out()).matches(java.util.regex.Pattern.quote(image + ": ")
                 + "[^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%\\R");
     }
 
@@ -93,11 +67,11 @@ class OnnxCommandsTest {
         Path bad = tmp.resolve("bad.onnx");
         Files.write(bad, new byte[] {0x3a, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2, 3});
 
-        assertThat(run("predict", "--model", bad.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", bad.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: Cannot load the model: " + bad + " at byte 1: ")
+        assertThat(weft.err()).startsWith("weft: Cannot load the model: " + bad + " at byte 1: ")
                 .doesNotContain("Exception", "\tat ");
-        assertThat(out()).isEmpty();
+        assertThat(weft.out()).isEmpty();
     }
 
     @Test
@@ -107,27 +81,27 @@ class OnnxCommandsTest {
         String bytes = new String(Files.readAllBytes(onnx), StandardCharsets.ISO_8859_1);
         Files.write(onnx, bytes.replace("Relu", "Tanh").getBytes(StandardCharsets.ISO_8859_1));
 
-        assertThat(run("predict", "--model", onnx.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", onnx.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: Cannot load the model: " + onnx)
+        assertThat(weft.err()).startsWith("weft: Cannot load the model: " + onnx)
                 .contains("node 'relu_1'", "(Tanh)", "not supported").doesNotContain("Exception");
     }
 
     @Test
     void exportWithoutOutIsRefused() {
-        assertThat(run("export", "--model", "report/weft.weft")).isEqualTo(Main.USAGE);
+        assertThat(weft.run("export", "--model", "report/weft.weft")).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: export needs --out FILE");
+        assertThat(weft.err()).startsWith("weft: export needs --out FILE");
     }
 
     @Test
     void exportOfAMissingModelIsRefusedNamingIt() {
         Path missing = tmp.resolve("missing.weft");
 
-        assertThat(run("export", "--model", missing.toString(), "--out", tmp.resolve("x.onnx").toString()))
+        assertThat(weft.run("export", "--model", missing.toString(), "--out", tmp.resolve("x.onnx").toString()))
                 .isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: No model file " + missing);
+        assertThat(weft.err()).startsWith("weft: No model file " + missing);
         assertThat(tmp.resolve("x.onnx")).doesNotExist();
     }
 
@@ -136,19 +110,19 @@ class OnnxCommandsTest {
         Path corrupt = tmp.resolve("corrupt.weft");
         Files.write(corrupt, new byte[] {'W', 'E', 'F', 'T', 1});
 
-        assertThat(run("export", "--model", corrupt.toString(), "--out", tmp.resolve("x.onnx").toString()))
+        assertThat(weft.run("export", "--model", corrupt.toString(), "--out", tmp.resolve("x.onnx").toString()))
                 .isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: Cannot load the model: " + corrupt).doesNotContain("Exception");
+        assertThat(weft.err()).startsWith("weft: Cannot load the model: " + corrupt).doesNotContain("Exception");
     }
 
     @Test
     void helpNamesTheCommandAndItsOptions() {
-        assertThat(run("export", "--help")).isZero();
-        assertThat(out()).contains("weft export", "--model FILE", "--out FILE", "opset 13");
+        assertThat(weft.run("export", "--help")).isZero();
+        assertThat(weft.out()).contains("weft export", "--model FILE", "--out FILE", "opset 13");
 
-        assertThat(run("--help")).isZero();
-        assertThat(out()).contains("weft export [--model FILE] --out FILE");
+        assertThat(weft.run("--help")).isZero();
+        assertThat(weft.out()).contains("weft export [--model FILE] --out FILE");
     }
 
     @Test

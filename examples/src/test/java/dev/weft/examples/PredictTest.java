@@ -8,10 +8,9 @@ import dev.weft.layers.Flatten;
 import dev.weft.layers.Layer;
 import dev.weft.layers.ReLU;
 import dev.weft.layers.Sequential;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,33 +25,12 @@ class PredictTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final CommandLine weft = new CommandLine();
     private Path image;
 
     @BeforeEach
     void writeAnImage() throws IOException {
-        BufferedImage picture = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 5; y < 25; y++) {
-            for (int x = 10; x < 30; x++) {
-                picture.getRaster().setSample(x, y, 0, 180);
-            }
-        }
-        image = tmp.resolve("shirt.png");
-        ImageIO.write(picture, "png", image.toFile());
-    }
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return outBytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return errBytes.toString(StandardCharsets.UTF_8);
+        image = CommandLine.writeGreyPicture(tmp.resolve("shirt.png"), 40, 30, new Rectangle(10, 5, 20, 20), 180);
     }
 
     private Path model(String name, int[] inputShape, Layer... layers) throws IOException {
@@ -65,30 +43,30 @@ class PredictTest {
     void aModelThatTakesAnotherInputShapeIsRefusedNamingTheFile() throws IOException {
         Path flat = model("flat.weft", new int[] {784}, new Dense(10));
 
-        assertThat(run("predict", "--model", flat.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", flat.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: The model " + flat).contains("[784]", "[1, 28, 28]")
+        assertThat(weft.err()).startsWith("weft: The model " + flat).contains("[784]", "[1, 28, 28]")
                 .doesNotContain("Exception", "\tat ");
-        assertThat(out()).isEmpty();
+        assertThat(weft.out()).isEmpty();
     }
 
     @Test
     void aModelWithAnotherNumberOfOutputsIsRefusedNamingTheFile() throws IOException {
         Path five = model("five.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(5));
 
-        assertThat(run("predict", "--model", five.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", five.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: The model " + five).contains("[5]", "10").doesNotContain("Exception");
-        assertThat(out()).isEmpty();
+        assertThat(weft.err()).startsWith("weft: The model " + five).contains("[5]", "10").doesNotContain("Exception");
+        assertThat(weft.out()).isEmpty();
     }
 
     @Test
     void aModelWhoseOutputIsNotAVectorIsRefusedNamingTheFile() throws IOException {
         Path image3d = model("relu.weft", new int[] {1, 28, 28}, new ReLU());
 
-        assertThat(run("predict", "--model", image3d.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", image3d.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: The model " + image3d).contains("[1, 28, 28]", "vector")
+        assertThat(weft.err()).startsWith("weft: The model " + image3d).contains("[1, 28, 28]", "vector")
                 .doesNotContain("Exception");
     }
 
@@ -96,9 +74,9 @@ class PredictTest {
     void aFolderGivenAsTheModelIsRefused() throws IOException {
         Path folder = Files.createDirectory(tmp.resolve("model.weft"));
 
-        assertThat(run("predict", "--model", folder.toString(), image.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", folder.toString(), image.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: The model " + folder).contains("not a regular file");
+        assertThat(weft.err()).startsWith("weft: The model " + folder).contains("not a regular file");
     }
 
     @Test
@@ -106,28 +84,28 @@ class PredictTest {
         Path good = model("good.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
         Path folder = Files.createDirectory(tmp.resolve("photos"));
 
-        assertThat(run("predict", "--model", good.toString(), folder.toString())).isEqualTo(Main.USAGE);
+        assertThat(weft.run("predict", "--model", good.toString(), folder.toString())).isEqualTo(Main.USAGE);
 
-        assertThat(err()).startsWith("weft: Image " + folder).contains("not a regular file");
-        assertThat(out()).isEmpty();
+        assertThat(weft.err()).startsWith("weft: Image " + folder).contains("not a regular file");
+        assertThat(weft.out()).isEmpty();
     }
 
     @Test
     void aGoodModelAndImagePrintTheTopThreeClasses() throws IOException {
         Path good = model("good.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
 
-        assertThat(run("predict", "--model", good.toString(), image.toString())).isZero();
+        assertThat(weft.run("predict", "--model", good.toString(), image.toString())).isZero();
 
-        assertThat(out()).matches(java.util.regex.Pattern.quote(image + ": ")
+        assertThat(weft.out()).matches(java.util.regex.Pattern.quote(image + ": ")
                 + "[^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%\\R");
-        assertThat(err()).isEmpty();
+        assertThat(weft.err()).isEmpty();
     }
 
     @Test
     void helpListsEveryAcceptedFormatAndTheLimits() {
-        assertThat(run("predict", "--help")).isZero();
+        assertThat(weft.run("predict", "--help")).isZero();
 
-        assertThat(out()).contains("PNG", "JPEG", "GIF", "BMP", "16 bits", "palette", "CMYK",
+        assertThat(weft.out()).contains("PNG", "JPEG", "GIF", "BMP", "16 bits", "palette", "CMYK",
                 ImageInput.MAX_PIXELS / 1_000_000 + " megapixels", ImageInput.MAX_SIDE + " pixels on a side",
                 "[1, 28, 28]", "10 class scores");
     }
@@ -137,10 +115,11 @@ class PredictTest {
         Path model = model("conv.weft", new int[] {1, 28, 28}, new Conv2D(2, 3), new ReLU(), new Flatten(),
                 new Dense(10));
         Path folder = tmp.resolve("explained");
-        int code = run("predict", "--model", model.toString(), "--explain-out", folder.toString(), image.toString());
-        assertThat(code).as("exit code; stderr: %s", err()).isZero();
+        int code = weft.run("predict", "--model", model.toString(), "--explain-out", folder.toString(),
+                image.toString());
+        assertThat(code).as("exit code; stderr: %s", weft.err()).isZero();
         Path png = folder.resolve("shirt.png.explain.png");
-        assertThat(out()).matches("(?s)" + java.util.regex.Pattern.quote(image + ": ") + "[^\\n]*%, [^\\n]*%, "
+        assertThat(weft.out()).matches("(?s)" + java.util.regex.Pattern.quote(image + ": ") + "[^\\n]*%, [^\\n]*%, "
                 + "[^\\n]*%\\R  explanation: " + java.util.regex.Pattern.quote(png.toString()) + "\\R");
         BufferedImage picture = ImageIO.read(png.toFile());
         assertThat(picture.getWidth()).isEqualTo(900);
@@ -153,8 +132,9 @@ class PredictTest {
     @Test
     void explainOfADenseModelDrawsTheSaliencyWithoutGradCam() throws IOException {
         Path model = model("dense.weft", new int[] {1, 28, 28}, new Flatten(), new Dense(10));
-        int code = run("predict", "--model", model.toString(), "--explain-out", tmp.toString(), image.toString());
-        assertThat(code).as("exit code; stderr: %s", err()).isZero();
+        int code = weft.run("predict", "--model", model.toString(), "--explain-out", tmp.toString(),
+                image.toString());
+        assertThat(code).as("exit code; stderr: %s", weft.err()).isZero();
         assertThat(tmp.resolve("shirt.png.explain.png")).exists();
     }
 
@@ -163,10 +143,10 @@ class PredictTest {
         Path model = model("conv.weft", new int[] {1, 28, 28}, new Conv2D(2, 3), new ReLU(), new Flatten(),
                 new Dense(10));
         Path notAFolder = Files.writeString(tmp.resolve("file.txt"), "x");
-        int code = run("predict", "--model", model.toString(), "--explain-out", notAFolder.toString(),
+        int code = weft.run("predict", "--model", model.toString(), "--explain-out", notAFolder.toString(),
                 image.toString());
         assertThat(code).isEqualTo(Main.USAGE);
-        assertThat(err()).startsWith("weft: Cannot write the explanation").contains("--explain-out DIR")
+        assertThat(weft.err()).startsWith("weft: Cannot write the explanation").contains("--explain-out DIR")
                 .doesNotContain("\tat ");
     }
 }
