@@ -45,9 +45,15 @@ final class EmbeddingStage {
     private EmbeddingStage() {
     }
 
+    /** The model whose features the subsection embeds, of those trained: {@code weft} if trained, else the first. */
+    static String embeddedModel(List<String> trained) {
+        return trained.contains("weft") ? "weft" : trained.get(0);
+    }
+
     /** Writes the subsection; {@code pca} is the study's PCA of the standardised training pixels. */
     static Result run(Report report, PrintStream out, ImageSet test, List<ModelRun> runs, Pca pca, long seed) {
-        ModelRun run = runs.stream().filter(r -> r.name().equals("weft")).findFirst().orElse(runs.get(0));
+        String embedded = embeddedModel(runs.stream().map(ModelRun::name).toList());
+        ModelRun run = runs.stream().filter(r -> r.name().equals(embedded)).findFirst().orElseThrow();
         ImageSet sample = test.subset(stratifiedSample(test.labels(), PER_CLASS, seed));
         int points = sample.size();
         int[] labels = sample.labels();
@@ -71,7 +77,7 @@ final class EmbeddingStage {
                 + "neighbours in the picture are mostly of their own class.%s", fmt(points), PER_CLASS, featureCount,
                 run.name(), layer, run.model().layers().get(layer).getClass().getSimpleName(),
                 fmt2(Tsne.DEFAULT_THETA), fmt2(perplexity), Tsne.DEFAULT_ITERATIONS, seed, NEIGHBOURS, NEIGHBOURS,
-                runs.stream().anyMatch(r -> r.name().equals("weft")) ? ""
+                embedded.equals("weft") ? ""
                         : " The weft model was not trained in this run, so the features are " + run.name() + "'s."));
         Chart both = Chart.sideBySide(
                 ScatterCharts.scatter(toFloat(tsne), 2, labels, NAMES, "t-SNE of " + run.name() + "'s features",

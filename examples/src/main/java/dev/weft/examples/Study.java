@@ -127,10 +127,9 @@ final class Study {
                     + ExplainStage.imagesInferred(test.numClasses());       // calibration and Grad-CAM
             images.put(name, inferred);
         }
-        // The embedding reads the features of one model (weft if trained, as EmbeddingStage chooses) for a sample
-        // of the test images; its t-SNE is not inference, and is left to the reserve's factor and the budget's margin.
-        String embedded = images.containsKey("weft") ? "weft" : options.models().get(0);
-        images.merge(embedded, Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses()), Long::sum);
+        // The embedding reads the features of one model for a sample of the test images; its t-SNE is not
+        // inference, and is left to the reserve's factor and the budget's margin.
+        images.merge(EmbeddingStage.embeddedModel(options.models()), Math.min(test.size(), (long) EmbeddingStage.PER_CLASS * test.numClasses()), Long::sum);
         return images;
     }
 
