@@ -67,6 +67,8 @@ public final class Sequential {
      */
     private boolean[] fused;
     private boolean fusionEnabled = true;
+    /** Runs {@code forward(x, false)}: the steps of the fusion plan, over slices of the batch (see its comment). */
+    private InferenceRunner inference;
     /** The {@link #fused} plan of the last training forward, which {@link #backward} follows; null before one. */
     private boolean[] trainedFused;
     /** Told how long each layer of a training step took, or null (see {@link #setLayerTimer}). */
@@ -117,6 +119,7 @@ public final class Sequential {
         }
         layers[0].setInputGradientNeeded(false);
         this.fused = fusionPlan(true);
+        this.inference = new InferenceRunner(this.layers, fused);
     }
 
     /** Which layers run the next one inside their passes: those that say they can, unless {@code enabled} is off. */
@@ -139,6 +142,7 @@ public final class Sequential {
     public Sequential withFusion(boolean enabled) {
         fused = fusionPlan(enabled);
         fusionEnabled = enabled;
+        inference = new InferenceRunner(layers, fused);
         return this;
     }
 
@@ -169,6 +173,11 @@ public final class Sequential {
             }
         }
         return Collections.unmodifiableList(pairs);
+    }
+
+    /** What runs {@code forward(x, false)}; for tests that compare its paths. */
+    InferenceRunner inferenceRunner() {
+        return inference;
     }
 
     /** Per-sample input shape. */
@@ -211,7 +220,11 @@ public final class Sequential {
 
     /**
      * Runs every layer: {@code input [batch, inputShape...]} to logits {@code [batch, classes]}. In training mode
-     * the layers keep what {@link #backward} needs; the returned tensor belongs to the last layer.
+     * the layers keep what {@link #backward} needs; the returned tensor belongs to the last layer. In inference
+     * mode a batch of at least {@value InferenceRunner#MIN_ITEMS_PER_THREAD} items per thread is cut into one slice
+     * per thread, each running the whole network, with the same results bit for bit; the returned tensor then
+     * belongs to this model's per-thread scratch. Either way the next inference call on the same thread overwrites
+     * it.
      */
     public Tensor forward(Tensor input, boolean training) {
         int[] shape = input.shape();
@@ -220,20 +233,21 @@ public final class Sequential {
             throw new IllegalArgumentException("model input: expected [batch, "
                     + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
         }
-        LayerTimer t = training ? timer : null;
-        boolean[] plan = fused;
-        if (training) {
-            trainedFused = plan;
+        if (!training) {
+            return inference.forward(input);
         }
+        LayerTimer t = timer;
+        boolean[] plan = fused;
+        trainedFused = plan;
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             long start = t == null ? 0 : System.nanoTime();
             int index = i;
             if (plan[i]) {
-                x = ((Fusable) layers.get(i)).forwardFused(x, training);
+                x = ((Fusable) layers.get(i)).forwardFused(x, true);
                 i++;   // the absorbed layer is done
             } else {
-                x = layers.get(i).forward(x, training);
+                x = layers.get(i).forward(x, true);
             }
             if (t != null) {
                 t.record(index, false, System.nanoTime() - start);
