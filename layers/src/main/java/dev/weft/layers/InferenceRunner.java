@@ -10,7 +10,9 @@ import java.util.List;
  * The inference pass of a {@link Sequential}: {@code forward(x, false)}, {@code predict}, {@code evaluate}.
  *
  * <p><b>Steps.</b> The layers run as a list of steps fixed when the model is built or its fusion switched: a layer
- * on its own, or a {@link Fusable} layer with the ReLU it absorbs (the same pairs as training).
+ * on its own, a {@link Fusable} layer with the ReLU it absorbs (the same pairs as training), and, with fusion on, a
+ * {@link Conv2D} or {@link Dense} with the {@link BatchNorm} after it folded into it (and the ReLU after that, if
+ * any; see {@link FoldedBatchNorm}).
  *
  * <p><b>Batch split.</b> When the batch has at least {@value #MIN_ITEMS_PER_THREAD} items per thread of
  * {@link Parallel}, it is cut into one contiguous slice per thread (sizes differ by at most one item) and each
@@ -41,14 +43,21 @@ final class InferenceRunner {
     private final ThreadScratch<Tensor> outputs;
 
     /**
-     * Steps for {@code layers}: {@code fused[i]} says that layer {@code i} runs layer {@code i + 1} inside it.
+     * Steps for {@code layers}: {@code fused[i]} says that layer {@code i} runs layer {@code i + 1} inside it, and
+     * {@code folds} lists the Conv2D or Dense layers whose following BatchNorm (and the ReLU after that, if any)
+     * is folded into them.
      */
-    InferenceRunner(List<Layer> layers, boolean[] fused) {
+    InferenceRunner(List<Layer> layers, boolean[] fused, List<Sequential.FusedPair> folds) {
         List<Step> list = new ArrayList<>();
         int next = 0;
         for (int i = 0; i < layers.size(); i = next) {
             Layer layer = layers.get(i);
-            if (fused[i]) {
+            if (folds.stream().anyMatch(pair -> pair.layer() == layer)) {
+                BatchNorm batchNorm = (BatchNorm) layers.get(i + 1);
+                boolean relu = i + 2 < layers.size() && layers.get(i + 2) instanceof ReLU;
+                list.add(new FoldedBatchNorm(layer, batchNorm, relu));
+                next = i + (relu ? 3 : 2);
+            } else if (fused[i]) {
                 Fusable fusable = (Fusable) layer;
                 list.add(x -> fusable.forwardFused(x, false));
                 next = i + 2;

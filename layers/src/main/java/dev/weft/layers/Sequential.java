@@ -47,9 +47,18 @@ import java.util.SplittableRandom;
  * same numbers, bit for bit. {@link #summary()} marks each absorbed layer and lists the pairs; {@link #fusedPairs()}
  * returns them.
  *
- * <p><b>Teaching mode.</b> {@code model.withFusion(false)} turns fusion off: every layer then runs its own
- * {@code forward} and {@code backward}, so a debugger stepping through a training step reaches each of them (and
- * a {@link LayerTimer} hears of each). Gradients and trained weights are the same in both modes.
+ * <p><b>BatchNorm folding (inference only).</b> A {@link Conv2D} or {@link Dense} directly followed by a
+ * {@link BatchNorm} runs at inference as one layer with weights {@code W·s} and bias {@code (b - μ)·s + β}, where
+ * {@code s = γ / sqrt(σ² + ε)} per output channel from the BatchNorm's running statistics, and a ReLU after the
+ * BatchNorm applied as the output is written: the BatchNorm's own inference pass does not run. The folded weights
+ * are recomputed on every call, so they always reflect the current parameters. The logits agree with the unfolded
+ * layers to rounding, not bit for bit. {@link #summary()} lists the pairs ("Folded at inference"),
+ * {@link #foldedBatchNorms()} returns them, and teaching mode turns folding off with the rest of fusion.
+ *
+ * <p><b>Teaching mode.</b> {@code model.withFusion(false)} turns fusion and folding off: every layer then runs its
+ * own {@code forward} and {@code backward}, so a debugger stepping through a training step reaches each of them (and
+ * a {@link LayerTimer} hears of each). Gradients and trained weights are the same in both modes; inference
+ * differs only by the rounding of the BatchNorm fold.
  * <pre>{@code
  * Sequential model = Models.weftCnn(42L).withFusion(false);   // every ReLU.backward runs
  * }</pre>
@@ -67,6 +76,8 @@ public final class Sequential {
      */
     private boolean[] fused;
     private boolean fusionEnabled = true;
+    /** The Conv2D or Dense layers whose following BatchNorm is folded into them at inference; empty if fusion is off. */
+    private List<FusedPair> folds;
     /** Runs {@code forward(x, false)}: the steps of the fusion plan, over slices of the batch (see its comment). */
     private InferenceRunner inference;
     /** The {@link #fused} plan of the last training forward, which {@link #backward} follows; null before one. */
@@ -119,7 +130,8 @@ public final class Sequential {
         }
         layers[0].setInputGradientNeeded(false);
         this.fused = fusionPlan(true);
-        this.inference = new InferenceRunner(this.layers, fused);
+        this.folds = foldPlan(true);
+        this.inference = new InferenceRunner(this.layers, fused, folds);
     }
 
     /** Which layers run the next one inside their passes: those that say they can, unless {@code enabled} is off. */
@@ -132,17 +144,31 @@ public final class Sequential {
         return plan;
     }
 
+    /** The pairs of a Conv2D or Dense and the BatchNorm right after it, unless {@code enabled} is off. */
+    private List<FusedPair> foldPlan(boolean enabled) {
+        List<FusedPair> pairs = new ArrayList<>();
+        for (int i = 0; enabled && i + 1 < layers.size(); i++) {
+            if (FoldedBatchNorm.canFold(layers.get(i), layers.get(i + 1))) {
+                pairs.add(new FusedPair(layers.get(i), layers.get(i + 1)));
+                i++;
+            }
+        }
+        return Collections.unmodifiableList(pairs);
+    }
+
     /**
      * Turns fusion on (the default) or off (teaching mode: every layer runs its own {@code forward} and
      * {@code backward}); see the class comment. Takes effect from the next {@link #forward}; a {@link #backward}
-     * follows the plan of the training forward before it. Results are the same either way.
+     * follows the plan of the training forward before it. Training results are the same either way; inference
+     * logits differ by the rounding of the BatchNorm fold (see the class comment).
      *
      * @return this model
      */
     public Sequential withFusion(boolean enabled) {
         fused = fusionPlan(enabled);
         fusionEnabled = enabled;
-        inference = new InferenceRunner(layers, fused);
+        folds = foldPlan(enabled);
+        inference = new InferenceRunner(layers, fused, folds);
         return this;
     }
 
@@ -178,6 +204,15 @@ public final class Sequential {
     /** What runs {@code forward(x, false)}; for tests that compare its paths. */
     InferenceRunner inferenceRunner() {
         return inference;
+    }
+
+    /**
+     * The pairs of a {@link Conv2D} or {@link Dense} and the {@link BatchNorm} right after it that inference runs as
+     * one layer, the BatchNorm folded into the weights and bias (and a ReLU after the BatchNorm applied as the output
+     * is written); see the class comment. Empty in teaching mode. Training runs every BatchNorm itself.
+     */
+    public List<FusedPair> foldedBatchNorms() {
+        return folds;
     }
 
     /** Per-sample input shape. */
@@ -487,6 +522,13 @@ public final class Sequential {
                 list.append(list.length() == 0 ? "" : ", ").append(pair);
             }
             sb.append("Fused: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
+        }
+        if (!folds.isEmpty()) {
+            StringBuilder list = new StringBuilder();
+            for (FusedPair pair : folds) {
+                list.append(list.length() == 0 ? "" : ", ").append(pair);
+            }
+            sb.append("Folded at inference: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
         }
         return sb.toString();
     }
