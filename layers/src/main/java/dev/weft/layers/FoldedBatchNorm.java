@@ -2,6 +2,10 @@ package dev.weft.layers;
 
 import dev.weft.core.Tensor;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
 /**
  * Inference of a {@link Conv2D} or {@link Dense} followed by a {@link BatchNorm} (and optionally a {@link ReLU}) as
  * one layer: the batch normalisation folded into the weights and bias (Jacob et al., 2018, "Quantization and
@@ -48,9 +52,19 @@ final class FoldedBatchNorm implements InferenceRunner.Step {
         this.folded = ThreadLocal.withInitial(() -> new Folded(Tensor.zeros(weightShape), Tensor.zeros(biasShape)));
     }
 
-    /** Whether {@code layer} followed by {@code next} can be folded: a Conv2D or a Dense, then a BatchNorm. */
-    static boolean canFold(Layer layer, Layer next) {
-        return (layer instanceof Conv2D || layer instanceof Dense) && next instanceof BatchNorm;
+    /**
+     * The pairs of consecutive {@code layers} that fold: a Conv2D or a Dense, then a BatchNorm; none unless
+     * {@code enabled}. Only the list itself is looked at, never layers inside a layer.
+     */
+    static List<Sequential.FusedPair> pairs(List<Layer> layers, boolean enabled) {
+        List<Sequential.FusedPair> pairs = new ArrayList<>();
+        for (int i = 0; enabled && i + 1 < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if ((layer instanceof Conv2D || layer instanceof Dense) && layers.get(i + 1) instanceof BatchNorm) {
+                pairs.add(new Sequential.FusedPair(layer, layers.get(i + 1)));
+            }
+        }
+        return Collections.unmodifiableList(pairs);
     }
 
     @Override

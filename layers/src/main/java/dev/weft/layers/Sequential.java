@@ -76,7 +76,7 @@ public final class Sequential {
      */
     private boolean[] fused;
     private boolean fusionEnabled = true;
-    /** The Conv2D or Dense layers whose following BatchNorm is folded into them at inference; empty if fusion is off. */
+    /** Each Conv2D or Dense with the BatchNorm folded into it at inference; empty when fusion is off. */
     private List<FusedPair> folds;
     /** Runs {@code forward(x, false)}: the steps of the fusion plan, over slices of the batch (see its comment). */
     private InferenceRunner inference;
@@ -130,7 +130,7 @@ public final class Sequential {
         }
         layers[0].setInputGradientNeeded(false);
         this.fused = fusionPlan(true);
-        this.folds = foldPlan(true);
+        this.folds = FoldedBatchNorm.pairs(this.layers, true);
         this.inference = new InferenceRunner(this.layers, fused, folds);
     }
 
@@ -144,18 +144,6 @@ public final class Sequential {
         return plan;
     }
 
-    /** The pairs of a Conv2D or Dense and the BatchNorm right after it, unless {@code enabled} is off. */
-    private List<FusedPair> foldPlan(boolean enabled) {
-        List<FusedPair> pairs = new ArrayList<>();
-        for (int i = 0; enabled && i + 1 < layers.size(); i++) {
-            if (FoldedBatchNorm.canFold(layers.get(i), layers.get(i + 1))) {
-                pairs.add(new FusedPair(layers.get(i), layers.get(i + 1)));
-                i++;
-            }
-        }
-        return Collections.unmodifiableList(pairs);
-    }
-
     /**
      * Turns fusion on (the default) or off (teaching mode: every layer runs its own {@code forward} and
      * {@code backward}); see the class comment. Takes effect from the next {@link #forward}; a {@link #backward}
@@ -167,7 +155,7 @@ public final class Sequential {
     public Sequential withFusion(boolean enabled) {
         fused = fusionPlan(enabled);
         fusionEnabled = enabled;
-        folds = foldPlan(enabled);
+        folds = FoldedBatchNorm.pairs(layers, enabled);
         inference = new InferenceRunner(layers, fused, folds);
         return this;
     }
@@ -481,6 +469,8 @@ public final class Sequential {
      * ...
      * Fused: conv2d_1 + relu_1, conv2d_2 + relu_2, conv2d_3 + relu_3 (withFusion(false) runs every layer itself)
      * </pre>
+     * and, for a model with a BatchNorm right after a Conv2D or Dense, the pairs folded at inference
+     * ({@code Folded at inference: conv2d_1 + batchnorm_1, ...}).
      */
     public String summary() {
         String rule = "-".repeat(64);
@@ -517,20 +507,21 @@ public final class Sequential {
         } else if (pairs.isEmpty()) {
             sb.append("Fused: none\n");
         } else {
-            StringBuilder list = new StringBuilder();
-            for (FusedPair pair : pairs) {
-                list.append(list.length() == 0 ? "" : ", ").append(pair);
-            }
-            sb.append("Fused: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
+            sb.append("Fused: ").append(joined(pairs)).append(" (withFusion(false) runs every layer itself)\n");
         }
         if (!folds.isEmpty()) {
-            StringBuilder list = new StringBuilder();
-            for (FusedPair pair : folds) {
-                list.append(list.length() == 0 ? "" : ", ").append(pair);
-            }
-            sb.append("Folded at inference: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
+            sb.append("Folded at inference: ").append(joined(folds))
+                    .append(" (withFusion(false) runs every layer itself)\n");
         }
         return sb.toString();
+    }
+
+    private static String joined(List<FusedPair> pairs) {
+        StringBuilder list = new StringBuilder();
+        for (FusedPair pair : pairs) {
+            list.append(list.length() == 0 ? "" : ", ").append(pair);
+        }
+        return list.toString();
     }
 
     static String shapeText(int[] shape) {

@@ -5,6 +5,8 @@ import dev.weft.core.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +42,8 @@ class InferenceSplitTest {
             assertThat(InferenceRunner.sliceStart(batch, slices, 0)).isZero();
             assertThat(InferenceRunner.sliceStart(batch, slices, slices)).isEqualTo(batch);
             for (int s = 0; s < slices; s++) {
-                int size = InferenceRunner.sliceStart(batch, slices, s + 1) - InferenceRunner.sliceStart(batch, slices, s);
+                int size = InferenceRunner.sliceStart(batch, slices, s + 1)
+                        - InferenceRunner.sliceStart(batch, slices, s);
                 assertThat(size).as("slice %d of %d items in %d", s, batch, slices)
                         .isBetween(batch / slices, (batch + slices - 1) / slices);
             }
@@ -55,6 +58,26 @@ class InferenceSplitTest {
     @Test
     void theWeftCnnGivesTheSameLogitsSplitOrNotOnAnyThreadCount() {
         sameBits(Models::weftCnn, Models.IMAGE_SHAPE, 1, 3, 257);
+    }
+
+    @Test
+    void anItemGetsTheSameLogitsAloneAsInsideASplitBatch() {
+        // Alone, a convolution may run another strategy than for the batch (in place for one image, the grouped
+        // GEMM for many): the sums must still not depend on the items around it.
+        for (LongFunction<Sequential> build : List.<LongFunction<Sequential>>of(Models::referenceCnn,
+                Models::weftCnn)) {
+            Sequential model = trained(build);
+            int batch = 9;
+            Tensor x = Tensor.uniform(shape(batch, Models.IMAGE_SHAPE), -1f, 1f, 31L);
+            Parallel.setThreads(2);
+            float[] together = model.forward(x, false).toArray();
+            int classes = model.numClasses();
+            for (int n = 0; n < batch; n++) {
+                float[] alone = model.forward(x.slice(n, n + 1), false).toArray();
+                assertThat(alone).as("item %d alone against a batch of %d", n, batch)
+                        .containsExactly(Arrays.copyOfRange(together, n * classes, (n + 1) * classes));
+            }
+        }
     }
 
     @Test
