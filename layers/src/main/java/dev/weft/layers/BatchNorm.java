@@ -101,6 +101,16 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         return epsilon;
     }
 
+    /** The scale γ per channel. */
+    public Parameter gamma() {
+        return gamma;
+    }
+
+    /** The shift β per channel. */
+    public Parameter beta() {
+        return beta;
+    }
+
     /** Running mean per channel (used at inference). */
     public Tensor runningMean() {
         return runningMean;

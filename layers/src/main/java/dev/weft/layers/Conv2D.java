@@ -213,9 +213,7 @@ public final class Conv2D extends AbstractLayer implements Fusable {
     private Tensor forward(Tensor x, boolean training, boolean relu) {
         int batch = beginForward(x, training);
         if (!training) {
-            Inference scratch = inference.forBatch(batch);
-            scratch.convolution().forward(x, weights.value(), bias.value(), scratch.output(), relu);
-            return scratch.output();
+            return infer(x, weights.value(), bias.value(), relu);
         }
         if (output == null || output.dim(0) != batch) {
             convolution = new Convolution(geometry.withBatch(batch));
@@ -226,6 +224,17 @@ public final class Conv2D extends AbstractLayer implements Fusable {
         reluFused = relu;
         convolution.forward(x, weights.value(), bias.value(), output, relu);
         return output;
+    }
+
+    /**
+     * The inference pass with the given weights and bias in place of the layer's own (a {@link BatchNorm} folded
+     * in: {@link FoldedBatchNorm}), into this thread's scratch; the input is checked as {@link #forward} does.
+     */
+    Tensor infer(Tensor x, Tensor withWeights, Tensor withBias, boolean relu) {
+        int batch = beginForward(x, false);
+        Inference scratch = inference.forBatch(batch);
+        scratch.convolution().forward(x, withWeights, withBias, scratch.output(), relu);
+        return scratch.output();
     }
 
     @Override

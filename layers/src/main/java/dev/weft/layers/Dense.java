@@ -2,6 +2,7 @@ package dev.weft.layers;
 
 import dev.weft.core.Gemm;
 import dev.weft.core.Tensor;
+import dev.weft.core.simd.Kernels;
 
 import java.util.List;
 import java.util.Objects;
@@ -109,26 +110,43 @@ public final class Dense extends AbstractLayer {
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int batch = beginForward(x, training);
-        Tensor y;
-        if (training) {
-            if (output == null || output.dim(0) != batch) {
-                output = Tensor.zeros(batch, outFeatures);
-                dInput = Tensor.zeros(batch, inFeatures);
-            }
-            input = x;
-            y = output;
-        } else {
-            y = inference.forBatch(batch);
+        if (!training) {
+            return infer(x, weights.value(), bias.value(), false);
         }
+        if (output == null || output.dim(0) != batch) {
+            output = Tensor.zeros(batch, outFeatures);
+            dInput = Tensor.zeros(batch, inFeatures);
+        }
+        input = x;
+        multiply(x, weights.value(), bias.value(), output);
+        return output;
+    }
+
+    /**
+     * The inference pass with the given weights and bias in place of the layer's own (a {@link BatchNorm} folded
+     * in: {@link FoldedBatchNorm}), then {@code max(Y, 0)} when {@code relu}, into this thread's scratch; the
+     * input is checked as {@link #forward} does.
+     */
+    Tensor infer(Tensor x, Tensor withWeights, Tensor withBias, boolean relu) {
+        int batch = beginForward(x, false);
+        Tensor y = inference.forBatch(batch);
+        multiply(x, withWeights, withBias, y);
+        if (relu) {
+            Kernels.get().relu(y.size(), y.data(), y.offset(), y.data(), y.offset());
+        }
+        return y;
+    }
+
+    /** {@code y = x·wᵀ + b}. */
+    private void multiply(Tensor x, Tensor w, Tensor b, Tensor y) {
+        int batch = x.dim(0);
         // Y = b (broadcast over rows), then Y += X·Wᵀ.
-        float[] b = bias.value().data();
         float[] out = y.data();
         for (int n = 0; n < batch; n++) {
-            System.arraycopy(b, 0, out, n * outFeatures, outFeatures);
+            System.arraycopy(b.data(), b.offset(), out, y.offset() + n * outFeatures, outFeatures);
         }
         Gemm.sgemm(false, true, batch, outFeatures, inFeatures, 1f, x.data(), x.offset(), inFeatures,
-                weights.value().data(), 0, inFeatures, 1f, out, 0, outFeatures);
-        return y;
+                w.data(), w.offset(), inFeatures, 1f, out, y.offset(), outFeatures);
     }
 
     @Override

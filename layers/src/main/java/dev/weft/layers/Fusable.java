@@ -11,6 +11,10 @@ import dev.weft.core.Tensor;
  * <p>A {@link Sequential} decides which pairs to fuse when it is built (or when {@link Sequential#withFusion} is
  * called), shows them in {@link Sequential#summary()} and lists them in {@link Sequential#fusedPairs()}; the
  * absorbed layer's own {@code forward} and {@code backward} then never run. A layer called on its own is not fused.
+ *
+ * <p>Inference also folds a {@link BatchNorm} into a {@link Conv2D} or {@link Dense} right before it; that is not a
+ * pair of this kind (it changes the rounding and never runs in training): see {@code FoldedBatchNorm} and
+ * {@link Sequential#foldedBatchNorms()}.
  */
 public interface Fusable extends Layer {
     /** Whether this layer can run {@code next}, the layer right after it, inside its own passes. */

@@ -47,9 +47,18 @@ import java.util.SplittableRandom;
  * same numbers, bit for bit. {@link #summary()} marks each absorbed layer and lists the pairs; {@link #fusedPairs()}
  * returns them.
  *
- * <p><b>Teaching mode.</b> {@code model.withFusion(false)} turns fusion off: every layer then runs its own
- * {@code forward} and {@code backward}, so a debugger stepping through a training step reaches each of them (and
- * a {@link LayerTimer} hears of each). Gradients and trained weights are the same in both modes.
+ * <p><b>BatchNorm folding (inference only).</b> A {@link Conv2D} or {@link Dense} directly followed by a
+ * {@link BatchNorm} runs at inference as one layer with weights {@code W·s} and bias {@code (b - μ)·s + β}, where
+ * {@code s = γ / sqrt(σ² + ε)} per output channel from the BatchNorm's running statistics, and a ReLU after the
+ * BatchNorm applied as the output is written: the BatchNorm's own inference pass does not run. The folded weights
+ * are recomputed on every call, so they always reflect the current parameters. The logits agree with the unfolded
+ * layers to rounding, not bit for bit. {@link #summary()} lists the pairs ("Folded at inference"),
+ * {@link #foldedBatchNorms()} returns them, and teaching mode turns folding off with the rest of fusion.
+ *
+ * <p><b>Teaching mode.</b> {@code model.withFusion(false)} turns fusion and folding off: every layer then runs its
+ * own {@code forward} and {@code backward}, so a debugger stepping through a training step reaches each of them (and
+ * a {@link LayerTimer} hears of each). Gradients and trained weights are the same in both modes; inference
+ * differs only by the rounding of the BatchNorm fold.
  * <pre>{@code
  * Sequential model = Models.weftCnn(42L).withFusion(false);   // every ReLU.backward runs
  * }</pre>
@@ -67,6 +76,10 @@ public final class Sequential {
      */
     private boolean[] fused;
     private boolean fusionEnabled = true;
+    /** Each Conv2D or Dense with the BatchNorm folded into it at inference; empty when fusion is off. */
+    private List<FusedPair> folds;
+    /** Runs {@code forward(x, false)}: the steps of the fusion plan, over slices of the batch (see its comment). */
+    private InferenceRunner inference;
     /** The {@link #fused} plan of the last training forward, which {@link #backward} follows; null before one. */
     private boolean[] trainedFused;
     /** Told how long each layer of a training step took, or null (see {@link #setLayerTimer}). */
@@ -117,6 +130,8 @@ public final class Sequential {
         }
         layers[0].setInputGradientNeeded(false);
         this.fused = fusionPlan(true);
+        this.folds = FoldedBatchNorm.pairs(this.layers, true);
+        this.inference = new InferenceRunner(this.layers, fused, folds);
     }
 
     /** Which layers run the next one inside their passes: those that say they can, unless {@code enabled} is off. */
@@ -132,13 +147,16 @@ public final class Sequential {
     /**
      * Turns fusion on (the default) or off (teaching mode: every layer runs its own {@code forward} and
      * {@code backward}); see the class comment. Takes effect from the next {@link #forward}; a {@link #backward}
-     * follows the plan of the training forward before it. Results are the same either way.
+     * follows the plan of the training forward before it. Training results are the same either way; inference
+     * logits differ by the rounding of the BatchNorm fold (see the class comment).
      *
      * @return this model
      */
     public Sequential withFusion(boolean enabled) {
         fused = fusionPlan(enabled);
         fusionEnabled = enabled;
+        folds = FoldedBatchNorm.pairs(layers, enabled);
+        inference = new InferenceRunner(layers, fused, folds);
         return this;
     }
 
@@ -169,6 +187,20 @@ public final class Sequential {
             }
         }
         return Collections.unmodifiableList(pairs);
+    }
+
+    /** What runs {@code forward(x, false)}; for tests that compare its paths. */
+    InferenceRunner inferenceRunner() {
+        return inference;
+    }
+
+    /**
+     * The pairs of a {@link Conv2D} or {@link Dense} and the {@link BatchNorm} right after it that inference runs as
+     * one layer, the BatchNorm folded into the weights and bias (and a ReLU after the BatchNorm applied as the output
+     * is written); see the class comment. Empty in teaching mode. Training runs every BatchNorm itself.
+     */
+    public List<FusedPair> foldedBatchNorms() {
+        return folds;
     }
 
     /** Per-sample input shape. */
@@ -211,7 +243,11 @@ public final class Sequential {
 
     /**
      * Runs every layer: {@code input [batch, inputShape...]} to logits {@code [batch, classes]}. In training mode
-     * the layers keep what {@link #backward} needs; the returned tensor belongs to the last layer.
+     * the layers keep what {@link #backward} needs; the returned tensor belongs to the last layer. In inference
+     * mode a batch of at least {@value InferenceRunner#MIN_ITEMS_PER_THREAD} items per thread is cut into one slice
+     * per thread, each running the whole network, with the same results bit for bit; the returned tensor then
+     * belongs to this model's per-thread scratch. Either way the next inference call on the same thread overwrites
+     * it.
      */
     public Tensor forward(Tensor input, boolean training) {
         int[] shape = input.shape();
@@ -220,20 +256,21 @@ public final class Sequential {
             throw new IllegalArgumentException("model input: expected [batch, "
                     + Arrays.toString(inputShape).replaceAll("[\\[\\]]", "") + "] but got " + Arrays.toString(shape));
         }
-        LayerTimer t = training ? timer : null;
-        boolean[] plan = fused;
-        if (training) {
-            trainedFused = plan;
+        if (!training) {
+            return inference.forward(input);
         }
+        LayerTimer t = timer;
+        boolean[] plan = fused;
+        trainedFused = plan;
         Tensor x = input;
         for (int i = 0; i < layers.size(); i++) {
             long start = t == null ? 0 : System.nanoTime();
             int index = i;
             if (plan[i]) {
-                x = ((Fusable) layers.get(i)).forwardFused(x, training);
+                x = ((Fusable) layers.get(i)).forwardFused(x, true);
                 i++;   // the absorbed layer is done
             } else {
-                x = layers.get(i).forward(x, training);
+                x = layers.get(i).forward(x, true);
             }
             if (t != null) {
                 t.record(index, false, System.nanoTime() - start);
@@ -432,6 +469,8 @@ public final class Sequential {
      * ...
      * Fused: conv2d_1 + relu_1, conv2d_2 + relu_2, conv2d_3 + relu_3 (withFusion(false) runs every layer itself)
      * </pre>
+     * and, for a model with a BatchNorm right after a Conv2D or Dense, the pairs folded at inference
+     * ({@code Folded at inference: conv2d_1 + batchnorm_1, ...}).
      */
     public String summary() {
         String rule = "-".repeat(64);
@@ -468,13 +507,21 @@ public final class Sequential {
         } else if (pairs.isEmpty()) {
             sb.append("Fused: none\n");
         } else {
-            StringBuilder list = new StringBuilder();
-            for (FusedPair pair : pairs) {
-                list.append(list.length() == 0 ? "" : ", ").append(pair);
-            }
-            sb.append("Fused: ").append(list).append(" (withFusion(false) runs every layer itself)\n");
+            sb.append("Fused: ").append(joined(pairs)).append(" (withFusion(false) runs every layer itself)\n");
+        }
+        if (!folds.isEmpty()) {
+            sb.append("Folded at inference: ").append(joined(folds))
+                    .append(" (withFusion(false) runs every layer itself)\n");
         }
         return sb.toString();
+    }
+
+    private static String joined(List<FusedPair> pairs) {
+        StringBuilder list = new StringBuilder();
+        for (FusedPair pair : pairs) {
+            list.append(list.length() == 0 ? "" : ", ").append(pair);
+        }
+        return list.toString();
     }
 
     static String shapeText(int[] shape) {
