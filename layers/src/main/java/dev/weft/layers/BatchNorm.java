@@ -254,14 +254,14 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
-        // With a fused ReLU, dOutput is the gradient of max(Y, 0): each run of dY is first masked with [Y > 0],
-        // into dX, which then holds the masked gradient until the second pass turns it into dX in place.
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): both passes read dY masked with [Y > 0], the
+        // mask applied as they read it, so the masked gradient is never written. Each run of dY and X is read
+        // twice: once for Σ dY and Σ dY·X together, once for dX.
         float[] out = output.data();
         boolean relu = reluFused;
-        float[] grad = relu ? dX : dY;
-        int gradOff = relu ? 0 : dyOff;
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
+            float[] sums = new float[2];
             for (int c = from; c < to; c++) {
                 float m = batchMean[c];
                 float invStd = inverseStd[c];
@@ -270,10 +270,12 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     if (relu) {
-                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, dX, base);
+                        kernels.sumAndDotMasked(spatial, out, base, dY, dyOff + base, in, xOff + base, sums);
+                    } else {
+                        kernels.sumAndDot(spatial, dY, dyOff + base, in, xOff + base, sums);
                     }
-                    sumDy += kernels.sum(spatial, grad, gradOff + base);
-                    sumDyX += kernels.dot(spatial, grad, gradOff + base, in, xOff + base);
+                    sumDy += sums[0];
+                    sumDyX += sums[1];
                 }
                 // Σ dY·(X - μ) = Σ dY·X - μ·Σ dY: one pass over X instead of a centred copy of it.
                 double sumDyXHat = (sumDyX - m * sumDy) * invStd;
@@ -285,8 +287,13 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 float constant = (float) (-scale * (sumDy / count) - perCentered * m);
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    kernels.affineAxpy(spatial, grad, gradOff + base, scale, constant, (float) perCentered,
-                            in, xOff + base, dX, base);
+                    if (relu) {
+                        kernels.affineAxpyMasked(spatial, out, base, dY, dyOff + base, scale, constant,
+                                (float) perCentered, in, xOff + base, dX, base);
+                    } else {
+                        kernels.affineAxpy(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                                in, xOff + base, dX, base);
+                    }
                 }
             }
         });
