@@ -39,6 +39,9 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     private Tensor input;
     private float[] batchMean;
     private float[] inverseStd;
+    /** The forward map Y = X·scale + shift per channel: backward recomputes the fused ReLU's mask [Y > 0] from X. */
+    private float[] forwardScale;
+    private float[] forwardShift;
     /** Whether the last training forward applied a fused ReLU (then the output is the ReLU's). */
     private boolean reluFused;
     private Tensor output;
@@ -124,6 +127,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         runningVariance = Tensor.filled(1f, channels);
         batchMean = new float[channels];
         inverseStd = new float[channels];
+        forwardScale = new float[channels];
+        forwardShift = new float[channels];
         inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
         return in;
     }
@@ -218,6 +223,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 // Y = γ·(X - μ)·invStd + β = X·scale + shift
                 float scale = g[c] * invStd;
                 float shift = b[c] - m * scale;
+                forwardScale[c] = scale;
+                forwardShift[c] = shift;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     normalize(kernels, relu, spatial, in, xOff + base, scale, shift, out, base);
@@ -254,10 +261,10 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
-        // With a fused ReLU, dOutput is the gradient of max(Y, 0): both passes read dY masked with [Y > 0], the
-        // mask applied as they read it, so the masked gradient is never written. Each run of dY and X is read
-        // twice: once for Σ dY and Σ dY·X together, once for dX.
-        float[] out = output.data();
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): both passes mask dY with [Y > 0] as they read
+        // it, Y > 0 being X·forwardScale + forwardShift > 0 recomputed from X as the forward pass computed it (the
+        // same multiply and add, the same bits), so the masked gradient is never written and Y never read. Each
+        // run of dY and X is read twice: once for Σ dY and Σ dY·X together, once for dX.
         boolean relu = reluFused;
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
@@ -270,7 +277,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     if (relu) {
-                        kernels.sumAndDotMasked(spatial, out, base, dY, dyOff + base, in, xOff + base, sums);
+                        kernels.sumAndDotMasked(spatial, dY, dyOff + base, in, xOff + base, forwardScale[c],
+                                forwardShift[c], sums);
                     } else {
                         kernels.sumAndDot(spatial, dY, dyOff + base, in, xOff + base, sums);
                     }
@@ -288,8 +296,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     if (relu) {
-                        kernels.affineAxpyMasked(spatial, out, base, dY, dyOff + base, scale, constant,
-                                (float) perCentered, in, xOff + base, dX, base);
+                        kernels.affineAxpyMasked(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                                in, xOff + base, forwardScale[c], forwardShift[c], dX, base);
                     } else {
                         kernels.affineAxpy(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
                                 in, xOff + base, dX, base);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * BatchNorm's backward pass reads the gradient with fused kernels ({@code sumAndDot}, {@code sumAndDotMasked},
- * {@code affineAxpyMasked}) where it used to write the ReLU-masked gradient and read it three times. Training
+ * {@code affineAxpyMasked}, the last two masking it where {@code X·scale + shift > 0}) where it used to write the
+ * gradient masked with its output's {@code [Y > 0]} and read it three times. Training
  * {@link Models#weftCnn} gives the same weights and running statistics, bit for bit, as the same network whose
  * BatchNorms run that backward pass as it was ({@link SeparatePassesBatchNorm}, kept here as the reference):
  * with the ReLU fused (the masked kernels) and without (teaching mode, the unmasked ones). Both run on the kernels

@@ -174,12 +174,12 @@ public interface Kernels {
                     float[] out, int outOffset);
 
     /**
-     * {@code out[i] = (g[i] * scale + shift) + alpha * x[i]} with {@code g[i] = y[i] > 0 ? dy[i] : 0}:
-     * {@link #affineAxpy} of the gradient {@link #reluBackward} would write, without writing it, the same bits.
-     * {@code y} is the ReLU's output (or its input: same sign).
+     * {@code out[i] = (g[i] * scale + shift) + alpha * x[i]}, with {@code g[i] = x[i] * maskScale + maskShift > 0 ?
+     * dy[i] : 0} the gradient {@link #reluBackward} writes for the output {@link #affineRelu}{@code (x, maskScale,
+     * maskShift)}: {@link #affineAxpy} of that gradient, without writing it or reading that output, the same bits.
      */
-    void affineAxpyMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float scale, float shift,
-                          float alpha, float[] x, int xOffset, float[] out, int outOffset);
+    void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                          int xOffset, float maskScale, float maskShift, float[] out, int outOffset);
 
     /**
      * {@code sums[0] = sum_i g[i]} and {@code sums[1] = sum_i g[i] * x[i]} in one pass: exactly {@link #sum} of
@@ -189,11 +189,11 @@ public interface Kernels {
     void sumAndDot(int n, float[] g, int gOffset, float[] x, int xOffset, float[] sums);
 
     /**
-     * {@link #sumAndDot} of the gradient {@code g[i] = y[i] > 0 ? dy[i] : 0} that {@link #reluBackward} would
-     * write, and {@code x}, without writing it, the same bits: {@code sums[0] = sum_i g[i]},
-     * {@code sums[1] = sum_i g[i] * x[i]}.
+     * {@link #sumAndDot} of {@code x} and the gradient {@code g[i] = x[i] * maskScale + maskShift > 0 ? dy[i] : 0}
+     * ({@link #reluBackward} of {@link #affineRelu}{@code (x, maskScale, maskShift)}), without writing it or
+     * reading that output, the same bits: {@code sums[0] = sum_i g[i]}, {@code sums[1] = sum_i g[i] * x[i]}.
      */
-    void sumAndDotMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float[] x, int xOffset,
+    void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale, float maskShift,
                          float[] sums);
 
     /**

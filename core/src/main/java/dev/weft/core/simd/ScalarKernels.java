@@ -154,11 +154,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void affineAxpyMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float scale, float shift,
-                                 float alpha, float[] x, int xOffset, float[] out, int outOffset) {
+    public void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                                 int xOffset, float maskScale, float maskShift, float[] out, int outOffset) {
         for (int i = 0; i < n; i++) {
-            float g = y[yOffset + i] > 0f ? dy[dyOffset + i] : 0f;
-            out[outOffset + i] = (g * scale + shift) + alpha * x[xOffset + i];
+            float xi = x[xOffset + i];
+            float g = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            out[outOffset + i] = (g * scale + shift) + alpha * xi;
         }
     }
 
@@ -177,14 +178,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void sumAndDotMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float[] x, int xOffset,
-                                float[] sums) {
+    public void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale,
+                                float maskShift, float[] sums) {
         float sum = 0f;
         float dot = 0f;
         for (int i = 0; i < n; i++) {
-            float gi = y[yOffset + i] > 0f ? dy[dyOffset + i] : 0f;
+            float xi = x[xOffset + i];
+            float gi = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
             sum += gi;
-            dot += gi * x[xOffset + i];
+            dot += gi * xi;
         }
         sums[0] = sum;
         sums[1] = dot;

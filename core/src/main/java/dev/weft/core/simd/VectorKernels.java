@@ -748,23 +748,28 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void affineAxpyMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float scale, float shift,
-                                 float alpha, float[] x, int xOffset, float[] out, int outOffset) {
+    public void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                                 int xOffset, float maskScale, float maskShift, float[] out, int outOffset) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector affine = masked(y, yOffset + i, dy, dyOffset + i).mul(scale).add(shift);
-            FloatVector.fromArray(S, x, xOffset + i).mul(alpha).add(affine).intoArray(out, outOffset + i);
+            FloatVector xv = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector affine = masked(dy, dyOffset + i, xv, maskScale, maskShift).mul(scale).add(shift);
+            xv.mul(alpha).add(affine).intoArray(out, outOffset + i);
         }
         for (; i < n; i++) {
-            float g = y[yOffset + i] > 0f ? dy[dyOffset + i] : 0f;
-            out[outOffset + i] = (g * scale + shift) + alpha * x[xOffset + i];
+            float xi = x[xOffset + i];
+            float g = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            out[outOffset + i] = (g * scale + shift) + alpha * xi;
         }
     }
 
-    /** {@code dy} where {@code y > 0}, else 0: one vector of what {@link #reluBackward} writes, the same bits. */
-    private static FloatVector masked(float[] y, int yIndex, float[] dy, int dyIndex) {
+    /**
+     * {@code dy} where {@code x * maskScale + maskShift > 0}, else 0: one vector of what {@link #reluBackward}
+     * writes for {@link #affineRelu}'s output, whose sign it recomputes with the same multiply and add.
+     */
+    private static FloatVector masked(float[] dy, int dyIndex, FloatVector x, float maskScale, float maskShift) {
         return FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyIndex),
-                FloatVector.fromArray(S, y, yIndex).compare(VectorOperators.GT, 0f));
+                x.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
     }
 
     @Override
@@ -938,8 +943,8 @@ final class VectorKernels implements Kernels {
 
     /** {@link #sumAndDot}'s steps on the masked gradient, each vector of it made where it is used. */
     @Override
-    public void sumAndDotMasked(int n, float[] y, int yOffset, float[] dy, int dyOffset, float[] x, int xOffset,
-                                float[] sums) {
+    public void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale,
+                                float maskShift, float[] sums) {
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         FloatVector d0 = FloatVector.zero(S);
@@ -948,39 +953,47 @@ final class VectorKernels implements Kernels {
         FloatVector d3 = FloatVector.zero(S);
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
-            FloatVector g0 = masked(y, yOffset + i, dy, dyOffset + i);
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
             s0 = s0.add(g0);
-            d0 = g0.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
-            FloatVector g1 = masked(y, yOffset + i + L, dy, dyOffset + i + L);
+            d0 = g0.fma(x0, d0);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
+            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
             s1 = s1.add(g1);
-            d1 = g1.fma(FloatVector.fromArray(S, x, xOffset + i + L), d1);
-            FloatVector g2 = masked(y, yOffset + i + 2 * L, dy, dyOffset + i + 2 * L);
+            d1 = g1.fma(x1, d1);
+            FloatVector x2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L);
+            FloatVector g2 = masked(dy, dyOffset + i + 2 * L, x2, maskScale, maskShift);
             s0 = s0.add(g2);
-            d2 = g2.fma(FloatVector.fromArray(S, x, xOffset + i + 2 * L), d2);
-            FloatVector g3 = masked(y, yOffset + i + 3 * L, dy, dyOffset + i + 3 * L);
+            d2 = g2.fma(x2, d2);
+            FloatVector x3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L);
+            FloatVector g3 = masked(dy, dyOffset + i + 3 * L, x3, maskScale, maskShift);
             s1 = s1.add(g3);
-            d3 = g3.fma(FloatVector.fromArray(S, x, xOffset + i + 3 * L), d3);
+            d3 = g3.fma(x3, d3);
         }
         if (i <= n - 2 * L) {
-            FloatVector g0 = masked(y, yOffset + i, dy, dyOffset + i);
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
             s0 = s0.add(g0);
-            d0 = g0.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
-            FloatVector g1 = masked(y, yOffset + i + L, dy, dyOffset + i + L);
+            d0 = g0.fma(x0, d0);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
+            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
             s1 = s1.add(g1);
-            d0 = g1.fma(FloatVector.fromArray(S, x, xOffset + i + L), d0);
+            d0 = g1.fma(x1, d0);
             i += 2 * L;
         }
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector gi = masked(y, yOffset + i, dy, dyOffset + i);
+            FloatVector xi = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector gi = masked(dy, dyOffset + i, xi, maskScale, maskShift);
             s0 = s0.add(gi);
-            d0 = gi.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
+            d0 = gi.fma(xi, d0);
         }
         float sum = i == 0 ? 0f : sumLanes(s0.add(s1));
         float dot = i == 0 ? 0f : sumLanes(d0.add(d1).add(d2.add(d3)));
         for (; i < n; i++) {
-            float gi = y[yOffset + i] > 0f ? dy[dyOffset + i] : 0f;
+            float xi = x[xOffset + i];
+            float gi = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
             sum += gi;
-            dot += gi * x[xOffset + i];
+            dot += gi * xi;
         }
         sums[0] = sum;
         sums[1] = dot;
