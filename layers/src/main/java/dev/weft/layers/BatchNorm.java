@@ -39,6 +39,9 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     private Tensor input;
     private float[] batchMean;
     private float[] inverseStd;
+    /** The forward map Y = X·scale + shift per channel: backward recomputes the fused ReLU's mask [Y > 0] from X. */
+    private float[] forwardScale;
+    private float[] forwardShift;
     /** Whether the last training forward applied a fused ReLU (then the output is the ReLU's). */
     private boolean reluFused;
     private Tensor output;
@@ -134,6 +137,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         runningVariance = Tensor.filled(1f, channels);
         batchMean = new float[channels];
         inverseStd = new float[channels];
+        forwardScale = new float[channels];
+        forwardShift = new float[channels];
         inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
         return in;
     }
@@ -228,6 +233,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 // Y = γ·(X - μ)·invStd + β = X·scale + shift
                 float scale = g[c] * invStd;
                 float shift = b[c] - m * scale;
+                forwardScale[c] = scale;
+                forwardShift[c] = shift;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     normalize(kernels, relu, spatial, in, xOff + base, scale, shift, out, base);
@@ -264,14 +271,14 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
         int count = batch * spatial;
-        // With a fused ReLU, dOutput is the gradient of max(Y, 0): each run of dY is first masked with [Y > 0],
-        // into dX, which then holds the masked gradient until the second pass turns it into dX in place.
-        float[] out = output.data();
+        // With a fused ReLU, dOutput is the gradient of max(Y, 0): both passes mask dY with [Y > 0] as they read
+        // it, Y > 0 being X·forwardScale + forwardShift > 0 recomputed from X as the forward pass computed it (the
+        // same multiply and add, the same bits), so the masked gradient is never written and Y never read. Each
+        // run of dY and X is read twice: once for Σ dY and Σ dY·X together, once for dX.
         boolean relu = reluFused;
-        float[] grad = relu ? dX : dY;
-        int gradOff = relu ? 0 : dyOff;
         Parallel.forRange(channels, 1, (from, to) -> {
             Kernels kernels = Kernels.get();
+            float[] sums = new float[2];
             for (int c = from; c < to; c++) {
                 float m = batchMean[c];
                 float invStd = inverseStd[c];
@@ -280,10 +287,13 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     if (relu) {
-                        kernels.reluBackward(spatial, out, base, dY, dyOff + base, dX, base);
+                        kernels.sumAndDotMasked(spatial, dY, dyOff + base, in, xOff + base, forwardScale[c],
+                                forwardShift[c], sums);
+                    } else {
+                        kernels.sumAndDot(spatial, dY, dyOff + base, in, xOff + base, sums);
                     }
-                    sumDy += kernels.sum(spatial, grad, gradOff + base);
-                    sumDyX += kernels.dot(spatial, grad, gradOff + base, in, xOff + base);
+                    sumDy += sums[0];
+                    sumDyX += sums[1];
                 }
                 // Σ dY·(X - μ) = Σ dY·X - μ·Σ dY: one pass over X instead of a centred copy of it.
                 double sumDyXHat = (sumDyX - m * sumDy) * invStd;
@@ -295,8 +305,13 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 float constant = (float) (-scale * (sumDy / count) - perCentered * m);
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    kernels.affineAxpy(spatial, grad, gradOff + base, scale, constant, (float) perCentered,
-                            in, xOff + base, dX, base);
+                    if (relu) {
+                        kernels.affineAxpyMasked(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                                in, xOff + base, forwardScale[c], forwardShift[c], dX, base);
+                    } else {
+                        kernels.affineAxpy(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                                in, xOff + base, dX, base);
+                    }
                 }
             }
         });

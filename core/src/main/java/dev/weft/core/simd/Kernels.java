@@ -18,10 +18,11 @@ package dev.weft.core.simd;
  * }</pre>
  *
  * <p>What the implementations agree on: the element-wise kernels ({@link #add}, {@link #mul}, {@link #scale},
- * {@link #axpy}, {@link #affine}, {@link #affineRelu}, {@link #affineAxpy}, {@link #relu}, {@link #reluBackward},
- * {@link #addRows}, {@link #gather}, {@link #adamStep}), {@link #max}, {@link #argmax}, {@link #maxPool2x2} and
- * {@link #weightRows} give the same bits in every implementation. The reductions ({@link #dot}, {@link #sum},
- * {@link #squaredDeviations}) and the products ({@link #sgemm}, {@link #convolveRows}) may round differently from
+ * {@link #axpy}, {@link #affine}, {@link #affineRelu}, {@link #affineAxpy}, {@link #affineAxpyMasked},
+ * {@link #relu}, {@link #reluBackward}, {@link #addRows}, {@link #gather}, {@link #adamStep}), {@link #max},
+ * {@link #argmax}, {@link #maxPool2x2} and {@link #weightRows} give the same bits in every implementation. The
+ * reductions ({@link #dot}, {@link #sum}, {@link #squaredDeviations}, {@link #sumAndDot},
+ * {@link #sumAndDotMasked}) and the products ({@link #sgemm}, {@link #convolveRows}) may round differently from
  * one implementation to another (several partial sums, fused multiply-adds), but within one implementation the
  * order of the arithmetic depends only on the lengths, never on the offsets or the thread. {@link #expShifted} is
  * within a few ulps of {@link Math#exp}.
@@ -190,6 +191,29 @@ public interface Kernels {
      */
     void affineAxpy(int n, float[] g, int gOffset, float scale, float shift, float alpha, float[] x, int xOffset,
                     float[] out, int outOffset);
+
+    /**
+     * {@code out[i] = (g[i] * scale + shift) + alpha * x[i]}, with {@code g[i] = x[i] * maskScale + maskShift > 0 ?
+     * dy[i] : 0} the gradient {@link #reluBackward} writes for the output {@link #affineRelu}{@code (x, maskScale,
+     * maskShift)}: {@link #affineAxpy} of that gradient, without writing it or reading that output, the same bits.
+     */
+    void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                          int xOffset, float maskScale, float maskShift, float[] out, int outOffset);
+
+    /**
+     * {@code sums[0] = sum_i g[i]} and {@code sums[1] = sum_i g[i] * x[i]} in one pass: exactly {@link #sum} of
+     * {@code g} and {@link #dot} of {@code g} with {@code x} (the same terms added in the same order). BatchNorm's
+     * backward pass needs both over the same run ({@code sums} has at least two elements).
+     */
+    void sumAndDot(int n, float[] g, int gOffset, float[] x, int xOffset, float[] sums);
+
+    /**
+     * {@link #sumAndDot} of {@code x} and the gradient {@code g[i] = x[i] * maskScale + maskShift > 0 ? dy[i] : 0}
+     * ({@link #reluBackward} of {@link #affineRelu}{@code (x, maskScale, maskShift)}), without writing it or
+     * reading that output, the same bits: {@code sums[0] = sum_i g[i]}, {@code sums[1] = sum_i g[i] * x[i]}.
+     */
+    void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale, float maskShift,
+                         float[] sums);
 
     /**
      * {@code sum_i (x[i] - mean)^2}: exactly {@link #dot} of the centred run with itself (the same terms added in

@@ -181,6 +181,45 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                                 int xOffset, float maskScale, float maskShift, float[] out, int outOffset) {
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOffset + i];
+            float g = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            out[outOffset + i] = (g * scale + shift) + alpha * xi;
+        }
+    }
+
+    @Override
+    public void sumAndDot(int n, float[] g, int gOffset, float[] x, int xOffset, float[] sums) {
+        // sum's and dot's loops, fused: each is still one float added left to right.
+        float sum = 0f;
+        float dot = 0f;
+        for (int i = 0; i < n; i++) {
+            float gi = g[gOffset + i];
+            sum += gi;
+            dot += gi * x[xOffset + i];
+        }
+        sums[0] = sum;
+        sums[1] = dot;
+    }
+
+    @Override
+    public void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale,
+                                float maskShift, float[] sums) {
+        float sum = 0f;
+        float dot = 0f;
+        for (int i = 0; i < n; i++) {
+            float xi = x[xOffset + i];
+            float gi = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            sum += gi;
+            dot += gi * xi;
+        }
+        sums[0] = sum;
+        sums[1] = dot;
+    }
+
+    @Override
     public float squaredDeviations(int n, float[] x, int xOffset, float mean) {
         float s = 0f;
         for (int i = 0; i < n; i++) {

@@ -888,6 +888,31 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
+                                 int xOffset, float maskScale, float maskShift, float[] out, int outOffset) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector xv = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector affine = masked(dy, dyOffset + i, xv, maskScale, maskShift).mul(scale).add(shift);
+            xv.mul(alpha).add(affine).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            float xi = x[xOffset + i];
+            float g = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            out[outOffset + i] = (g * scale + shift) + alpha * xi;
+        }
+    }
+
+    /**
+     * {@code dy} where {@code x * maskScale + maskShift > 0}, else 0: one vector of what {@link #reluBackward}
+     * writes for {@link #affineRelu}'s output, whose sign it recomputes with the same multiply and add.
+     */
+    private static FloatVector masked(float[] dy, int dyIndex, FloatVector x, float maskScale, float maskShift) {
+        return FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyIndex),
+                x.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
+    }
+
+    @Override
     public float squaredDeviations(int n, float[] x, int xOffset, float mean) {
         // dot's accumulators, steps and tail, on d = x - mean (which is what affine(x, 1, -mean) writes).
         FloatVector s0 = FloatVector.zero(S);
@@ -1000,6 +1025,118 @@ final class VectorKernels implements Kernels {
             s += x[xOffset + i];
         }
         return s;
+    }
+
+    /**
+     * {@link #sum}'s two accumulators ({@code s0, s1}) and {@link #dot}'s four ({@code d0..d3}) side by side, over
+     * one read of {@code g}. A block of {@code 4L} is two of sum's steps and one of dot's; after the blocks, one
+     * step of {@code 2L} is sum's last double step and two of dot's single ones; then single steps and the scalar
+     * tail, as in both. Every accumulator so receives the separate kernels' terms in their order: the same bits.
+     */
+    @Override
+    public void sumAndDot(int n, float[] g, int gOffset, float[] x, int xOffset, float[] sums) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S);
+        FloatVector d1 = FloatVector.zero(S);
+        FloatVector d2 = FloatVector.zero(S);
+        FloatVector d3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gOffset + i);
+            s0 = s0.add(g0);
+            d0 = g0.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
+            FloatVector g1 = FloatVector.fromArray(S, g, gOffset + i + L);
+            s1 = s1.add(g1);
+            d1 = g1.fma(FloatVector.fromArray(S, x, xOffset + i + L), d1);
+            FloatVector g2 = FloatVector.fromArray(S, g, gOffset + i + 2 * L);
+            s0 = s0.add(g2);
+            d2 = g2.fma(FloatVector.fromArray(S, x, xOffset + i + 2 * L), d2);
+            FloatVector g3 = FloatVector.fromArray(S, g, gOffset + i + 3 * L);
+            s1 = s1.add(g3);
+            d3 = g3.fma(FloatVector.fromArray(S, x, xOffset + i + 3 * L), d3);
+        }
+        if (i <= n - 2 * L) {
+            FloatVector g0 = FloatVector.fromArray(S, g, gOffset + i);
+            s0 = s0.add(g0);
+            d0 = g0.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
+            FloatVector g1 = FloatVector.fromArray(S, g, gOffset + i + L);
+            s1 = s1.add(g1);
+            d0 = g1.fma(FloatVector.fromArray(S, x, xOffset + i + L), d0);
+            i += 2 * L;
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, gOffset + i);
+            s0 = s0.add(gi);
+            d0 = gi.fma(FloatVector.fromArray(S, x, xOffset + i), d0);
+        }
+        float sum = i == 0 ? 0f : sumLanes(s0.add(s1));
+        float dot = i == 0 ? 0f : sumLanes(d0.add(d1).add(d2.add(d3)));
+        for (; i < n; i++) {
+            float gi = g[gOffset + i];
+            sum += gi;
+            dot += gi * x[xOffset + i];
+        }
+        sums[0] = sum;
+        sums[1] = dot;
+    }
+
+    /** {@link #sumAndDot}'s steps on the masked gradient, each vector of it made where it is used. */
+    @Override
+    public void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale,
+                                float maskShift, float[] sums) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S);
+        FloatVector d1 = FloatVector.zero(S);
+        FloatVector d2 = FloatVector.zero(S);
+        FloatVector d3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
+            s0 = s0.add(g0);
+            d0 = g0.fma(x0, d0);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
+            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
+            s1 = s1.add(g1);
+            d1 = g1.fma(x1, d1);
+            FloatVector x2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L);
+            FloatVector g2 = masked(dy, dyOffset + i + 2 * L, x2, maskScale, maskShift);
+            s0 = s0.add(g2);
+            d2 = g2.fma(x2, d2);
+            FloatVector x3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L);
+            FloatVector g3 = masked(dy, dyOffset + i + 3 * L, x3, maskScale, maskShift);
+            s1 = s1.add(g3);
+            d3 = g3.fma(x3, d3);
+        }
+        if (i <= n - 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
+            s0 = s0.add(g0);
+            d0 = g0.fma(x0, d0);
+            FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
+            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
+            s1 = s1.add(g1);
+            d0 = g1.fma(x1, d0);
+            i += 2 * L;
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector xi = FloatVector.fromArray(S, x, xOffset + i);
+            FloatVector gi = masked(dy, dyOffset + i, xi, maskScale, maskShift);
+            s0 = s0.add(gi);
+            d0 = gi.fma(xi, d0);
+        }
+        float sum = i == 0 ? 0f : sumLanes(s0.add(s1));
+        float dot = i == 0 ? 0f : sumLanes(d0.add(d1).add(d2.add(d3)));
+        for (; i < n; i++) {
+            float xi = x[xOffset + i];
+            float gi = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
+            sum += gi;
+            dot += gi * xi;
+        }
+        sums[0] = sum;
+        sums[1] = dot;
     }
 
     /**
