@@ -9,6 +9,7 @@ import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 import dev.weft.layers.Layer;
 import dev.weft.layers.Parameter;
+import dev.weft.layers.Residual;
 import dev.weft.layers.Sequential;
 import dev.weft.layers.SoftmaxCrossEntropy;
 import dev.weft.optim.Adam;
@@ -361,6 +362,13 @@ public final class TrainThroughput {
     }
 
     private static double layerFlops(Layer layer) {
+        if (layer instanceof Residual block) {
+            double flops = 0;
+            for (Layer part : block.body()) {
+                flops += layerFlops(part);
+            }
+            return flops;
+        }
         for (Parameter p : layer.parameters()) {
             int[] shape = p.value().shape();
             if (p.name().startsWith("weight") && shape.length == 4) {
