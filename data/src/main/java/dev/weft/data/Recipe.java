@@ -27,6 +27,9 @@ import dev.weft.optim.Trainer;
  *       point left, so a flipped shoe is an image the test set never shows.</li>
  * </ul>
  *
+ * <p>{@link #withVariant} tries one change to the {@code weft} recipe ({@link RecipeVariant}: another network,
+ * schedule or augmentation); the study trains the recipe as it is, {@link RecipeVariant#BASELINE}.
+ *
  * <pre>{@code
  * Recipe recipe = Recipe.weft(14);
  * ImageSet.Split split = recipe.split(FashionMnist.load().train(), 42);
