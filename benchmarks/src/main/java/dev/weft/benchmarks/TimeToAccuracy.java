@@ -116,10 +116,11 @@ public final class TimeToAccuracy {
         Recipe recipe = recipe();
         ImageSet.Split split = recipe.split(images, seed);
         Sequential model = recipe.build(seed);
-        out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d; recipe %s (variant %s), %d epochs, batch %d, seed %d; %,d"
-                        + " training and %,d validation images; targets %s%n", Runtime.version(),
-                System.getProperty("java.vm.name"), Kernels.get().name(), threads, recipe.name(), recipe.variant().label(), recipe.epochs(),
-                recipe.batch(), seed, split.train().size(), split.validation().size(), Arrays.toString(targets));
+        out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d; recipe %s (variant %s), %d epochs, batch %d,"
+                        + " seed %d; %,d training and %,d validation images; targets %s%n", Runtime.version(),
+                System.getProperty("java.vm.name"), Kernels.get().name(), threads, recipe.name(),
+                recipe.variant().label(), recipe.epochs(), recipe.batch(), seed, split.train().size(),
+                split.validation().size(), Arrays.toString(targets));
         Progress progress = new Progress(targets, stopWhenReached, out);
         recipe.trainer(model, recipe.optimizer(split.train().size()), split.validation(), seed).quiet()
                 .withCallbacks(progress).fit(split.train(), recipe.epochs(), recipe.batch());

@@ -101,9 +101,10 @@ public final class TrainThroughput {
         double forwardFlops = forwardFlopsPerImage(model);
         double trainFlops = trainingFlopsPerImage(model);
 
-        System.out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d, model %s (variant %s, %,d parameters), batch %d,"
-                        + " %d training images%n", Runtime.version(), System.getProperty("java.vm.name"),
-                Kernels.get().name(), threads, modelName, variant.label(), model.trainableParameterCount(), batch, train.size());
+        System.out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d, model %s (variant %s, %,d parameters),"
+                        + " batch %d, %d training images%n", Runtime.version(), System.getProperty("java.vm.name"),
+                Kernels.get().name(), threads, modelName, variant.label(), model.trainableParameterCount(), batch,
+                train.size());
         System.out.printf(Locale.ROOT, "FLOPs per image: %.2f M forward, %.2f M forward + backward%n",
                 forwardFlops / 1e6, trainFlops / 1e6);
 
