@@ -5,6 +5,7 @@ import dev.weft.core.simd.Kernels;
 import dev.weft.data.FashionMnist;
 import dev.weft.data.ImageSet;
 import dev.weft.data.Recipe;
+import dev.weft.data.RecipeVariant;
 import dev.weft.layers.Sequential;
 import dev.weft.optim.Callback;
 import dev.weft.optim.EpochMetrics;
@@ -13,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Time to accuracy: trains one of the study's recipes ({@link Recipe}: network, optimizer, schedule laid out for
@@ -29,8 +31,11 @@ import java.util.Locale;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
  *     dev.weft.benchmarks.TimeToAccuracy [--model weft|reference] [--epochs 14] [--targets 0.93,0.94]
- *     [--threads 2] [--seed 42] [--limit N] [--stop-when-reached] [--data DIR]
+ *     [--variant baseline] [--threads 2] [--seed 42] [--limit N] [--stop-when-reached] [--data DIR]
  * </pre>
+ * {@code --variant NAME} trains the weft recipe with one change ({@link RecipeVariant}: {@code residual},
+ * {@code wide}, {@code narrow}, {@code onecycle}, {@code peak4e-3}, {@code erasing}); the default, {@code baseline},
+ * is the recipe as the study trains it.
  * The schedule depends on {@code --epochs} (the weft recipe's cosine decays over all of them), so a time to
  * accuracy is only comparable with others at the same epoch count. {@code --stop-when-reached} ends training once
  * every target is reached (the times are the same; the rest of the run is skipped).
@@ -38,6 +43,7 @@ import java.util.Locale;
 public final class TimeToAccuracy {
 
     private String modelName = "weft";
+    private RecipeVariant variant = RecipeVariant.BASELINE;
     private int epochs;
     private double[] targets = {0.93, 0.94};
     private int threads = Parallel.threads();
@@ -55,46 +61,35 @@ public final class TimeToAccuracy {
         try {
             benchmark.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: TimeToAccuracy [--model weft|reference] [--epochs N] [--targets 0.93,0.94]"
-                    + " [--threads N] [--seed N] [--limit N] [--stop-when-reached] [--data DIR]");
-            System.exit(2);
+            BenchmarkOptions.exit(e, "TimeToAccuracy [--model weft|reference] [--variant NAME] [--epochs N]"
+                    + " [--targets 0.93,0.94] [--threads N] [--seed N] [--limit N] [--stop-when-reached]"
+                    + " [--data DIR]");
         }
         benchmark.run(System.out);
     }
 
     void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--stop-when-reached")) {
-                stopWhenReached = true;
-                continue;
+        BenchmarkOptions.parse(args, Set.of("--stop-when-reached"), (flag, value) -> {
+            switch (flag) {
+                case "--stop-when-reached" -> stopWhenReached = true;
+                case "--model" -> modelName = BenchmarkOptions.modelName(value, System.err);
+                case "--variant" -> variant = BenchmarkOptions.variant(value);
+                case "--epochs" -> epochs = BenchmarkOptions.positive(flag, value);
+                case "--targets" -> targets = targets(value);
+                case "--threads" -> threads = BenchmarkOptions.positive(flag, value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--limit" -> limit = BenchmarkOptions.positive(flag, value);
+                case "--data" -> data = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag);
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            try {
-                switch (flag) {
-                    case "--model" -> modelName = TrainThroughput.modelName(value, System.err);
-                    case "--epochs" -> epochs = positive(flag, Integer.parseInt(value));
-                    case "--targets" -> targets = targets(value);
-                    case "--threads" -> threads = positive(flag, Integer.parseInt(value));
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--limit" -> limit = positive(flag, Integer.parseInt(value));
-                    case "--data" -> data = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " expects a number, got '" + value + "'");
-            }
-        }
+        });
+        BenchmarkOptions.requireWeftFor(variant, modelName);
     }
 
     /** The recipe to train: the weft recipe for {@code --epochs} (default 14), or the reference's (default 10). */
     Recipe recipe() {
         boolean weft = modelName.equals("weft");
-        return Recipe.of(modelName, epochs > 0 ? epochs : weft ? 14 : Recipe.REFERENCE_EPOCHS);
+        return Recipe.of(modelName, epochs > 0 ? epochs : weft ? 14 : Recipe.REFERENCE_EPOCHS).withVariant(variant);
     }
 
     double[] targets() {
@@ -114,13 +109,6 @@ public final class TimeToAccuracy {
         return parsed;
     }
 
-    private static int positive(String flag, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(flag + " must be at least 1, was " + value);
-        }
-        return value;
-    }
-
     private void run(PrintStream out) throws IOException {
         Parallel.setThreads(threads);
         FashionMnist fashion = data == null ? FashionMnist.load() : FashionMnist.load(data);
@@ -128,10 +116,11 @@ public final class TimeToAccuracy {
         Recipe recipe = recipe();
         ImageSet.Split split = recipe.split(images, seed);
         Sequential model = recipe.build(seed);
-        out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d; recipe %s, %d epochs, batch %d, seed %d; %,d"
-                        + " training and %,d validation images; targets %s%n", Runtime.version(),
-                System.getProperty("java.vm.name"), Kernels.get().name(), threads, recipe.name(), recipe.epochs(),
-                recipe.batch(), seed, split.train().size(), split.validation().size(), Arrays.toString(targets));
+        out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d; recipe %s (variant %s), %d epochs, batch %d,"
+                        + " seed %d; %,d training and %,d validation images; targets %s%n", Runtime.version(),
+                System.getProperty("java.vm.name"), Kernels.get().name(), threads, recipe.name(),
+                recipe.variant().label(), recipe.epochs(), recipe.batch(), seed, split.train().size(),
+                split.validation().size(), Arrays.toString(targets));
         Progress progress = new Progress(targets, stopWhenReached, out);
         recipe.trainer(model, recipe.optimizer(split.train().size()), split.validation(), seed).quiet()
                 .withCallbacks(progress).fit(split.train(), recipe.epochs(), recipe.batch());

@@ -2,22 +2,24 @@ package dev.weft.benchmarks;
 
 import dev.weft.data.FashionMnist;
 import dev.weft.data.ImageSet;
+import dev.weft.data.Recipe;
+import dev.weft.data.RecipeVariant;
 import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 import dev.weft.layers.Layer;
-import dev.weft.layers.Models;
 import dev.weft.layers.Parameter;
+import dev.weft.layers.Residual;
 import dev.weft.layers.Sequential;
 import dev.weft.layers.SoftmaxCrossEntropy;
 import dev.weft.optim.Adam;
 import dev.weft.optim.Optimizer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -34,8 +36,10 @@ import java.util.SplittableRandom;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
  *     dev.weft.benchmarks.TrainThroughput --model reference [--batch 64] [--threads 2] [--images 8192]
- *     [--warmup 10] [--seconds 20] [--profile] [--data DIR]
+ *     [--variant baseline] [--warmup 10] [--seconds 20] [--profile] [--data DIR]
  * </pre>
+ * With {@code --model weft}, {@code --variant NAME} measures the network of that {@link RecipeVariant} (only the
+ * network matters here: the steps are plain Adam steps without augmentation).
  * With {@code --profile}, a per-layer table of forward and backward milliseconds per training batch is printed
  * before the two result lines. {@code --model seed}, the former name of {@code reference}, is still accepted for
  * one release, with a note.
@@ -45,6 +49,7 @@ public final class TrainThroughput {
     private static final int INFERENCE_BATCH = 256;
 
     private String modelName = "reference";
+    private RecipeVariant variant = RecipeVariant.BASELINE;
     private int batch = 64;
     private int threads = Parallel.threads();
     private int images = 8192;
@@ -58,65 +63,33 @@ public final class TrainThroughput {
         try {
             benchmark.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: TrainThroughput [--model reference|weft] [--batch N] [--threads N] [--images N]"
-                    + " [--warmup SECONDS] [--seconds SECONDS] [--profile] [--data DIR]");
-            System.exit(2);
+            BenchmarkOptions.exit(e, "TrainThroughput [--model reference|weft] [--variant NAME] [--batch N]"
+                    + " [--threads N] [--images N] [--warmup SECONDS] [--seconds SECONDS] [--profile] [--data DIR]");
         }
         benchmark.run();
     }
 
     private void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (flag.equals("--profile")) {
-                profile = true;
-                continue;
+        BenchmarkOptions.parse(args, Set.of("--profile"), (flag, value) -> {
+            switch (flag) {
+                case "--profile" -> profile = true;
+                case "--model" -> modelName = BenchmarkOptions.modelName(value, System.err);
+                case "--variant" -> variant = BenchmarkOptions.variant(value);
+                case "--batch" -> batch = BenchmarkOptions.positive(flag, value);
+                case "--threads" -> threads = BenchmarkOptions.positive(flag, value);
+                case "--images" -> images = BenchmarkOptions.positive(flag, value);
+                case "--warmup" -> warmupSeconds = Double.parseDouble(value);
+                case "--seconds" -> measureSeconds = Double.parseDouble(value);
+                case "--data" -> data = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag);
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            try {
-                switch (flag) {
-                    case "--model" -> modelName = value;
-                    case "--batch" -> batch = positive(flag, Integer.parseInt(value));
-                    case "--threads" -> threads = positive(flag, Integer.parseInt(value));
-                    case "--images" -> images = positive(flag, Integer.parseInt(value));
-                    case "--warmup" -> warmupSeconds = Double.parseDouble(value);
-                    case "--seconds" -> measureSeconds = Double.parseDouble(value);
-                    case "--data" -> data = Path.of(value);
-                    default -> throw new IllegalArgumentException("unknown option " + flag);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(flag + " expects a number, got '" + value + "'");
-            }
-        }
-        modelName = modelName(modelName, System.err);
+        });
+        BenchmarkOptions.requireWeftFor(variant, modelName);
     }
 
-    /** The model {@code --model given} names: reference or weft; {@code seed}, its former name, with a note. */
-    static String modelName(String given, PrintStream err) {
-        if (given.equals("seed")) {
-            err.println("note: --model seed is deprecated and will be removed in the next release; the"
-                    + " reference study's network is now the 'reference' model (--model reference).");
-            return "reference";
-        }
-        if (!given.equals("reference") && !given.equals("weft")) {
-            throw new IllegalArgumentException("--model must be reference or weft, was " + given);
-        }
-        return given;
-    }
-
-    private static int positive(String flag, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(flag + " must be at least 1, was " + value);
-        }
-        return value;
-    }
-
-    private static Sequential model(String name) {
-        return name.equals("weft") ? Models.weftCnn(42) : Models.referenceCnn(42);
+    /** The network measured: the weft recipe's under {@code --variant}, or the reference CNN. */
+    Sequential model() {
+        return Recipe.of(modelName, 1).withVariant(variant).build(42);
     }
 
     private void run() throws IOException, InterruptedException {
@@ -124,13 +97,14 @@ public final class TrainThroughput {
         FashionMnist fashion = data == null ? FashionMnist.load() : FashionMnist.load(data);
         ImageSet train = fashion.train().first(Math.min(images, fashion.train().size()));
         ImageSet test = fashion.test();
-        Sequential model = model(modelName);
+        Sequential model = model();
         double forwardFlops = forwardFlopsPerImage(model);
         double trainFlops = trainingFlopsPerImage(model);
 
-        System.out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d, model %s (%,d parameters), batch %d,"
-                        + " %d training images%n", Runtime.version(), System.getProperty("java.vm.name"),
-                Kernels.get().name(), threads, modelName, model.trainableParameterCount(), batch, train.size());
+        System.out.printf(Locale.ROOT, "JDK %s (%s), kernels %s, threads %d, model %s (variant %s, %,d parameters),"
+                        + " batch %d, %d training images%n", Runtime.version(), System.getProperty("java.vm.name"),
+                Kernels.get().name(), threads, modelName, variant.label(), model.trainableParameterCount(), batch,
+                train.size());
         System.out.printf(Locale.ROOT, "FLOPs per image: %.2f M forward, %.2f M forward + backward%n",
                 forwardFlops / 1e6, trainFlops / 1e6);
 
@@ -389,6 +363,13 @@ public final class TrainThroughput {
     }
 
     private static double layerFlops(Layer layer) {
+        if (layer instanceof Residual block) {
+            double flops = 0;
+            for (Layer part : block.body()) {
+                flops += layerFlops(part);
+            }
+            return flops;
+        }
         for (Parameter p : layer.parameters()) {
             int[] shape = p.value().shape();
             if (p.name().startsWith("weight") && shape.length == 4) {

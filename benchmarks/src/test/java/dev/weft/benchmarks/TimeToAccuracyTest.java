@@ -61,6 +61,16 @@ class TimeToAccuracyTest {
     }
 
     @Test
+    void trainsTheWeftRecipeWithTheVariantGiven() {
+        TimeToAccuracy residual = new TimeToAccuracy();
+        residual.parse(new String[] {"--variant", "residual", "--epochs", "7"});
+        assertThat(residual.recipe().variant()).isEqualTo(dev.weft.data.RecipeVariant.RESIDUAL);
+        assertThat(residual.recipe().epochs()).isEqualTo(7);
+        assertThatThrownBy(() -> new TimeToAccuracy().parse(new String[] {"--model", "reference", "--variant",
+                "wide"})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--model weft only");
+    }
+
+    @Test
     void rejectsTargetsOutsideZeroToOne() {
         assertThatThrownBy(() -> TimeToAccuracy.targets("93,94")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("between 0 and 1");

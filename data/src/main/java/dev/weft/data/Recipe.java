@@ -27,6 +27,9 @@ import dev.weft.optim.Trainer;
  *       point left, so a flipped shoe is an image the test set never shows.</li>
  * </ul>
  *
+ * <p>{@link #withVariant} tries one change to the {@code weft} recipe ({@link RecipeVariant}: another network,
+ * schedule or augmentation); the study trains the recipe as it is, {@link RecipeVariant#BASELINE}.
+ *
  * <pre>{@code
  * Recipe recipe = Recipe.weft(14);
  * ImageSet.Split split = recipe.split(FashionMnist.load().train(), 42);
@@ -39,8 +42,10 @@ import dev.weft.optim.Trainer;
  * @param description  one sentence for a report
  * @param epochs       epochs to train
  * @param batch        mini-batch size
+ * @param variant      the change to the {@code weft} recipe being tried ({@link RecipeVariant}); always
+ *                     {@link RecipeVariant#BASELINE} for {@code reference}
  */
-public record Recipe(String name, String description, int epochs, int batch) {
+public record Recipe(String name, String description, int epochs, int batch, RecipeVariant variant) {
 
     /** Epochs of the {@code reference} model: the reference study's. */
     public static final int REFERENCE_EPOCHS = 10;
@@ -64,10 +69,19 @@ public record Recipe(String name, String description, int epochs, int batch) {
         if (!name.equals("reference") && !name.equals("weft")) {
             throw new IllegalArgumentException("unknown recipe " + name + ": expected reference or weft");
         }
+        if (name.equals("reference") && variant != RecipeVariant.BASELINE) {
+            throw new IllegalArgumentException("the reference recipe is reproduced as it is; variants change only"
+                    + " the weft recipe, was " + variant.label());
+        }
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("epochs and batch must be at least 1, were " + epochs + " and "
                     + batch);
         }
+    }
+
+    /** The recipe as it is ({@link RecipeVariant#BASELINE}). */
+    public Recipe(String name, String description, int epochs, int batch) {
+        this(name, description, epochs, batch, RecipeVariant.BASELINE);
     }
 
     /** The reference study's recipe for {@code epochs} epochs (it trains {@value #REFERENCE_EPOCHS}). */
@@ -95,12 +109,17 @@ public record Recipe(String name, String description, int epochs, int batch) {
 
     /** The same recipe for {@code newEpochs} epochs. */
     public Recipe withEpochs(int newEpochs) {
-        return new Recipe(name, description, newEpochs, batch);
+        return new Recipe(name, description, newEpochs, batch, variant);
+    }
+
+    /** The same recipe with {@code change} tried ({@code weft} only). */
+    public Recipe withVariant(RecipeVariant change) {
+        return new Recipe(name, description, epochs, batch, change);
     }
 
     /** A freshly initialised model. */
     public Sequential build(long seed) {
-        return name.equals("reference") ? Models.referenceCnn(seed) : Models.weftCnn(seed);
+        return name.equals("reference") ? Models.referenceCnn(seed) : variant.network(seed);
     }
 
     /** The stratified training/validation split of {@code train} the recipe trains and validates on. */
@@ -115,8 +134,12 @@ public record Recipe(String name, String description, int epochs, int batch) {
         }
         long stepsPerEpoch = Trainer.stepsPerEpoch(trainingSize, batch);
         long steps = stepsPerEpoch * epochs;
+        if (variant == RecipeVariant.ONE_CYCLE) {
+            return LearningRateSchedule.oneCycle(WEFT_PEAK, Math.max(steps, 2));
+        }
         long warmup = Math.min(stepsPerEpoch, Math.max(1, steps / 4));
-        return LearningRateSchedule.cosine(WEFT_PEAK, warmup, Math.max(steps, warmup + 1), WEFT_MINIMUM);
+        return LearningRateSchedule.cosine(variant.peak(WEFT_PEAK), warmup, Math.max(steps, warmup + 1),
+                WEFT_MINIMUM);
     }
 
     /**
@@ -128,7 +151,11 @@ public record Recipe(String name, String description, int epochs, int batch) {
         if (!name.equals("weft")) {
             throw new IllegalStateException("only the weft recipe's schedule depends on its epoch count");
         }
-        return new DeferredCosine(WEFT_PEAK, Trainer.stepsPerEpoch(trainingSize, batch), WEFT_MINIMUM);
+        if (variant == RecipeVariant.ONE_CYCLE) {
+            throw new IllegalStateException("the one-cycle variant's warm-up is a share of the whole run, so its"
+                    + " epoch count cannot be chosen after the first epoch");
+        }
+        return new DeferredCosine(variant.peak(WEFT_PEAK), Trainer.stepsPerEpoch(trainingSize, batch), WEFT_MINIMUM);
     }
 
     /** Fixes {@code schedule} (from {@link #scheduleChosenLater}) for {@code count} epochs in all. */
@@ -152,7 +179,18 @@ public record Recipe(String name, String description, int epochs, int batch) {
 
     /** The augmentation applied to training batches, or null. */
     public BatchTransform augmentation() {
-        return name.equals("reference") ? null : Augmentation.translation(1);
+        if (name.equals("reference")) {
+            return null;
+        }
+        BatchTransform shifts = Augmentation.translation(1);
+        if (variant != RecipeVariant.ERASING) {
+            return shifts;
+        }
+        BatchTransform erasing = RandomErasing.paper();
+        return (batch, count, sampleShape, random) -> {
+            shifts.apply(batch, count, sampleShape, random);
+            erasing.apply(batch, count, sampleShape, random);
+        };
     }
 
     /**

@@ -72,7 +72,8 @@ public final class LayerTypes {
             new Entry("ReLU", 0, 0, spec -> new ReLU(), (spec, in) -> Shapes.of(in)),
             new Entry("Dropout", 0, 1, Dropout::fromSpec, (spec, in) -> Shapes.of(in)),
             new Entry("BatchNorm", 0, 2, BatchNorm::fromSpec, BatchNorm::shapes),
-            new Entry("GlobalAveragePool", 0, 0, spec -> new GlobalAveragePool(), GlobalAveragePool::shapes));
+            new Entry("GlobalAveragePool", 0, 0, spec -> new GlobalAveragePool(), GlobalAveragePool::shapes),
+            new Entry("Residual", 1, 0, Residual::fromSpec, Residual::shapes));
 
     private LayerTypes() {
     }

@@ -29,10 +29,22 @@ public final class Parameter {
      *               scale and shift, as is customary)
      */
     public Parameter(String name, Tensor value, boolean decays) {
+        this(name, value, Tensor.zeros(value.shape()), decays);
+    }
+
+    private Parameter(String name, Tensor value, Tensor grad, boolean decays) {
         this.name = name;
         this.value = value;
-        this.grad = Tensor.zeros(value.shape());
+        this.grad = grad;
         this.decays = decays;
+    }
+
+    /**
+     * The same value and gradient under the name {@code prefix + "/" + name()}: how a layer built from layers
+     * ({@link Residual}) lists its parts' parameters under names unique within it. Updating either updates both.
+     */
+    Parameter prefixed(String prefix) {
+        return new Parameter(prefix + "/" + name, value, grad, decays);
     }
 
     /** Short name within its layer, e.g. {@code "weights"}. */

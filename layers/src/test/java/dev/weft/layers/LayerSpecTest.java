@@ -13,13 +13,14 @@ class LayerSpecTest {
     /** One layer of each registered type, with settings other than the defaults where it has any. */
     private static List<Layer> oneOfEach() {
         return List.of(new Conv2D(7, 5, 2, Padding.SAME), new MaxPool2D(3, 2), new Dense(11), new Flatten(),
-                new ReLU(), new Dropout(0.25), new BatchNorm(0.9f, 1e-5f), new GlobalAveragePool());
+                new ReLU(), new Dropout(0.25), new BatchNorm(0.9f, 1e-5f), new GlobalAveragePool(),
+                new Residual(5));
     }
 
     @Test
     void theRegistryKnowsEveryLayerTypeInTheOrderErrorMessagesList() {
         assertThat(LayerTypes.names()).containsExactly("Conv2D", "MaxPool2D", "Dense", "Flatten", "ReLU", "Dropout",
-                "BatchNorm", "GlobalAveragePool");
+                "BatchNorm", "GlobalAveragePool", "Residual");
         assertThat(oneOfEach()).extracting(Layer::type).containsExactlyElementsOf(LayerTypes.names());
     }
 

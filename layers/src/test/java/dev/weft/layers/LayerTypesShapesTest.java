@@ -23,7 +23,8 @@ class LayerTypesShapesTest {
                 LayerSpec.ofInts("MaxPool2D", 2, 2), LayerSpec.ofInts("MaxPool2D", 3, 1),
                 LayerSpec.ofInts("Dense", 7), LayerSpec.ofInts("Flatten"), LayerSpec.ofInts("ReLU"),
                 LayerSpec.ofFloats("Dropout", 0.25f), LayerSpec.ofFloats("BatchNorm", 0.9f, 1e-3f),
-                LayerSpec.ofInts("GlobalAveragePool"));
+                LayerSpec.ofInts("GlobalAveragePool"), LayerSpec.ofInts("Residual", 3),
+                LayerSpec.ofInts("Residual", 2));
         assertThat(specs.stream().map(LayerSpec::type).distinct())
                 .containsExactlyInAnyOrderElementsOf(LayerTypes.names());
         List<int[]> inputs = List.of(new int[] {5}, new int[] {2, 7, 9}, new int[] {1, 3, 3}, new int[] {4, 12, 5});

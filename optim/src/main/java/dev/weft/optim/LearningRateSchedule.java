@@ -47,6 +47,15 @@ public interface LearningRateSchedule {
         return new Cosine(peak, warmupSteps, totalSteps, minimum);
     }
 
+    /**
+     * The one-cycle policy with the settings of Smith and Topin's recipe as PyTorch's {@code OneCycleLR} defaults
+     * them: 30% of the steps rising from {@code peak / 25} to {@code peak}, the rest annealing to
+     * {@code peak / 25 / 1e4}; see {@link OneCycle}.
+     */
+    static LearningRateSchedule oneCycle(float peak, long totalSteps) {
+        return new OneCycle(peak, totalSteps, 0.3, 25f, 1e4f);
+    }
+
     /** See {@link #constant(float)}. */
     record Constant(float rate) implements LearningRateSchedule {
         public Constant {

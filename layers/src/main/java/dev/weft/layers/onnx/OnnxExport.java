@@ -13,6 +13,7 @@ import dev.weft.layers.Layer;
 import dev.weft.layers.MaxPool2D;
 import dev.weft.layers.Padding;
 import dev.weft.layers.ReLU;
+import dev.weft.layers.Residual;
 import dev.weft.layers.Sequential;
 
 import java.io.IOException;
@@ -36,6 +37,8 @@ import java.util.List;
  * <tr><td>{@link Dense}</td><td>Gemm with transB = 1 (Weft stores weights {@code [out, in]})</td></tr>
  * <tr><td>{@link Flatten}</td><td>Flatten, axis 1</td></tr>
  * <tr><td>{@link GlobalAveragePool}</td><td>GlobalAveragePool then Flatten (ONNX keeps the 1x1 spatial axes)</td></tr>
+ * <tr><td>{@link Residual}</td><td>its body's nodes (named {@code residual_1/conv1}, ...), then Add of the block's
+ * input and the body's output</td></tr>
  * <tr><td>{@link Dropout}</td><td>nothing: it does nothing at inference</td></tr>
  * </table>
  */
@@ -75,7 +78,7 @@ public final class OnnxExport {
     static byte[] encode(Sequential model) {
         OnnxExport export = new OnnxExport();
         for (Layer layer : model.layers()) {
-            export.layer(layer);
+            export.layer(layer, layer.name());
         }
         if (export.nodes.isEmpty()) {
             export.node("Identity", "identity", List.of(export.current));
@@ -111,8 +114,8 @@ public final class OnnxExport {
         return out.toByteArray();
     }
 
-    private void layer(Layer layer) {
-        String name = layer.name();
+    /** Adds the nodes of {@code layer}, named {@code name} (and its initializers {@code name/...}). */
+    private void layer(Layer layer, String name) {
         if (layer instanceof Conv2D conv) {
             int[] in = conv.inputShape();
             int k = conv.kernel();
@@ -156,9 +159,17 @@ public final class OnnxExport {
         } else if (layer instanceof GlobalAveragePool) {
             node("GlobalAveragePool", name, List.of(current));
             flatten(name + "/flatten");
+        } else if (layer instanceof Residual residual) {
+            // Y = X + F(X): the body's nodes from the block's input, then the sum with that input.
+            String input = current;
+            for (Layer part : residual.body()) {
+                layer(part, name + "/" + part.name());
+            }
+            node("Add", name, List.of(input, current));
         } else if (!(layer instanceof Dropout)) {
             throw new IllegalArgumentException("layer " + name + " (" + layer.type() + ") has no ONNX form; "
-                    + "Weft exports Conv2D, ReLU, MaxPool2D, BatchNorm, Dense, Flatten, GlobalAveragePool and Dropout");
+                    + "Weft exports Conv2D, ReLU, MaxPool2D, BatchNorm, Dense, Flatten, GlobalAveragePool, Residual and"
+                    + " Dropout");
         }
     }
 

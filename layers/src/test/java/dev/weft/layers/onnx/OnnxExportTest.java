@@ -12,6 +12,7 @@ import dev.weft.layers.MaxPool2D;
 import dev.weft.layers.Models;
 import dev.weft.layers.Padding;
 import dev.weft.layers.ReLU;
+import dev.weft.layers.Residual;
 import dev.weft.layers.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +83,15 @@ class OnnxExportTest {
                 new Conv2D(16, 3), new ReLU(), new GlobalAveragePool(),
                 new Dense(12), new BatchNorm(), new ReLU(), new Dropout(0.4), new Dense(10)), 9L);
         assertThat(exportAndCompare(model, "global-average-pool")).isLessThanOrEqualTo(TOLERANCE);
+    }
+
+    @Test
+    void residualBlockRunsInOnnxRuntimeAsItsBodyAndAnAdd() throws Exception {
+        Sequential model = withTrainedLookingBatchNorms(new Sequential(Models.IMAGE_SHAPE, 14L,
+                new Conv2D(6, 3), new BatchNorm(), new ReLU(), new MaxPool2D(2),
+                new Residual(3), new ReLU(), new Residual(3), new ReLU(),
+                new Flatten(), new Dense(10)), 15L);
+        assertThat(exportAndCompare(model, "residual")).isLessThanOrEqualTo(TOLERANCE);
     }
 
     @Test

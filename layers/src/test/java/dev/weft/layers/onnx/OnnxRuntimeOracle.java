@@ -7,10 +7,13 @@ import ai.onnxruntime.OrtSession;
 import dev.weft.core.Tensor;
 import dev.weft.layers.BatchNorm;
 import dev.weft.layers.Layer;
+import dev.weft.layers.Residual;
 import dev.weft.layers.Sequential;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -62,7 +65,11 @@ final class OnnxRuntimeOracle {
      */
     static Sequential withTrainedLookingBatchNorms(Sequential model, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
+        List<Layer> layers = new ArrayList<>();
         for (Layer layer : model.layers()) {
+            layers.addAll(layer instanceof Residual block ? block.body() : List.of(layer));
+        }
+        for (Layer layer : layers) {
             if (layer instanceof BatchNorm norm) {
                 fill(norm.parameters().get(0).value(), random, 0.5, 1.5);
                 fill(norm.parameters().get(1).value(), random, -0.3, 0.3);
