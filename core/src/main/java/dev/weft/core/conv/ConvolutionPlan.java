@@ -49,6 +49,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * rest of that path's work multiplies the zero border around the output gradient.
      */
     static final double GRADIENT_FILL = 0.65;
+    /**
+     * Least share of the wide grid's positions that must be output pixels for the forward pass to run in place,
+     * since the positions between rows are computed and dropped (a 3x3 output on a 5x5 input uses 9 of 13).
+     */
+    static final double FORWARD_FILL = 0.75;
 
     /** The algorithm of the forward pass. */
     public enum ForwardPath {
@@ -128,9 +133,10 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * The fastest paths for {@code geometry}. The batch is cut into groups of {@link #groupSize} items: one image
      * when it has at least 256 output pixels, else as many as keep a packed block of the unfolded input around
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
-     * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps
-     * (whatever the group: it takes one image at a time and gives the GEMM's bits), directly when it has fewer
-     * (the same bits again), the weight gradient in place when
+     * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps and
+     * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
+     * time and gives the GEMM's bits), directly when the kernel has at most 16 taps (the same bits again), the
+     * weight gradient in place when
      * the groups are of one item, and the input gradient when more than 16 taps feed each input value and the
      * output covers at least 65% of the input. A weight gradient of at most 16 taps is dot products; everything
      * else is the grouped GEMM.
@@ -141,10 +147,13 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         int group = groupSize(g);
         boolean inPlaceFits = g.stride() == 1 && !ConvSupport.overhangs(g);
         // A kernel of the first layer's size (9 taps) leaves the in-place tiles too short. A small image wastes
-        // more of the wide grid (17% at 12x12) but still less than gathering its taps into panels costs.
+        // more of the wide grid (15% at 12x12) but still less than gathering its taps into panels costs; a tiny
+        // one wastes more.
+        int gridPixels = (g.outHeight() - 1) * g.width() + g.outWidth();
         boolean inPlace = k > DOT_TAPS && inPlaceFits;
-        ForwardPath forward = inPlace ? ForwardPath.IN_PLACE
-                : inPlaceFits ? ForwardPath.DIRECT : ForwardPath.GEMM;
+        ForwardPath forward = !inPlaceFits ? ForwardPath.GEMM
+                : k <= DOT_TAPS ? ForwardPath.DIRECT
+                : pixels >= FORWARD_FILL * gridPixels ? ForwardPath.IN_PLACE : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
                 : inPlace && group == 1 ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS

@@ -113,7 +113,7 @@ class ConvolutionTest {
         "1, 4, 10, 7, 3, 5, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",          // padded and strided, a 5x3 kernel
         "1, 2, 5, 5, 3, 4, 4, 3, SAME, GEMM, GEMM, GEMM_COL2IM",           // an even kernel, stride 3
         "2, 31, 6, 7, 10, 3, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",
-        "4, 7, 5, 5, 17, 3, 3, 1, VALID, IN_PLACE, GEMM, GEMM_COL2IM",     // groups of 2
+        "4, 7, 5, 5, 17, 3, 3, 1, VALID, GEMM, GEMM, GEMM_COL2IM",         // groups of 2, 9 of 13 grid positions
         "5, 3, 8, 9, 6, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // groups of 2 and a last group of 1
         "3, 2, 20, 18, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",         // one padded image per group
         "7, 5, 17, 17, 40, 5, 5, 1, VALID, IN_PLACE, GEMM, GEMM_COL2IM",   // 5x5, groups of 3
@@ -122,7 +122,7 @@ class ConvolutionTest {
         "2, 5, 6, 6, 33, 1, 1, 1, VALID, DIRECT, DOT, IN_PLACE",           // 1x1, output channels past one panel
         "5, 8, 12, 12, 6, 3, 3, 1, VALID, IN_PLACE, GEMM, IN_PLACE",       // groups of 2 and a last group of 1
         "3, 2, 9, 11, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // a batch of 3: groups of 1
-        "3, 33, 7, 6, 9, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // input channels past one panel
+        "3, 33, 7, 6, 9, 3, 3, 1, VALID, GEMM, IN_PLACE, GEMM_COL2IM",     // input channels past one panel, 20 of 28
         "3, 9, 6, 7, 35, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // output channels past one panel
         "2, 2, 20, 19, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, IN_PLACE",   // 18x17 outputs, 18 taps
         "1, 3, 19, 24, 33, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, IN_PLACE",
