@@ -13,8 +13,6 @@ import dev.weft.core.Tensor;
  *   <li>{@link DotWeightGradient}: the weight gradient of a kernel with few taps as dot products.</li>
  *   <li>{@link InPlaceForward} and {@link InPlaceWeightGradient}: for stride 1 without padding, the input
  *       multiplied where it lies ({@code Kernels.convolveRows}, {@code Kernels.weightRows}), nothing unfolded.</li>
- *   <li>{@link DirectForward}: for stride 1 without padding and few taps (a first layer's), vectors along each
- *       output row ({@code Kernels.convolveFewTaps}), straight into NCHW.</li>
  *   <li>{@link InPlaceInputGradient}: for stride 1 without padding, the input gradient as a convolution of the
  *       zero-bordered output gradient with the turned kernel.</li>
  * </ul>
@@ -48,8 +46,6 @@ public final class Convolution {
     private final GroupedGemm gemm;
     /** The in-place forward pass, when the plan runs it; else {@code null}. */
     private final InPlaceForward inPlaceForward;
-    /** The direct forward pass, when the plan runs it; else {@code null}. */
-    private final DirectForward directForward;
     /** The fast backward pass, unless the plan runs the reference. */
     private final GroupedBackward backward;
 
@@ -81,7 +77,6 @@ public final class Convolution {
                 || plan.inputGradient() == ConvolutionPlan.InputGradientPath.GEMM_COL2IM;
         this.gemm = gemmRuns ? new GroupedGemm(g, plan.groupSize()) : null;
         this.inPlaceForward = plan.forward() == ConvolutionPlan.ForwardPath.IN_PLACE ? new InPlaceForward(g) : null;
-        this.directForward = plan.forward() == ConvolutionPlan.ForwardPath.DIRECT ? new DirectForward(g) : null;
         this.backward = plan.isReference() ? null
                 : new GroupedBackward(g, plan.groupSize(), weightGradient(), inputGradient());
     }
@@ -129,9 +124,6 @@ public final class Convolution {
         switch (plan.forward()) {
             case IN_PLACE:
                 inPlaceForward.forward(input, weights, bias, output, relu);
-                break;
-            case DIRECT:
-                directForward.forward(input, weights, bias, output, relu);
                 break;
             case GEMM:
                 gemm.forward(input, weights, bias, output, relu);

@@ -39,10 +39,7 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     static final int MIN_COLUMNS = 128;
     /** From this many output pixels on, one image is a wide enough product alone, written straight into NCHW. */
     static final int DIRECT_PIXELS = 256;
-    /**
-     * Up to this many kernel taps a product is too shallow for the GEMM's 32-column panels, mostly zero padding:
-     * the weight gradient is dot products and the forward pass direct.
-     */
+    /** Up to this many kernel taps a product is too shallow for the GEMM's 32-column panels, mostly zero padding. */
     static final int DOT_TAPS = 16;
     /**
      * Least share of the input's pixels the output must cover for the input gradient to run in place, since the
@@ -61,8 +58,6 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         GEMM,
         /** {@link InPlaceForward}: each input value multiplied where it lies, on the "wide grid". */
         IN_PLACE,
-        /** {@link DirectForward}: for few taps, vectors along each output row, written straight into NCHW. */
-        DIRECT,
         /** {@link ReferenceConvolution}: the definition, loop by loop. */
         REFERENCE
     }
@@ -92,9 +87,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     /**
      * A plan whose paths can all run {@code geometry}.
      *
-     * @throws IllegalArgumentException if a path cannot run the geometry (an in-place or direct path needs stride 1
-     *     and no padding, the direct forward pass at most 16 taps; the in-place weight gradient needs groups of one
-     *     item), if the reference runs some passes but
+     * @throws IllegalArgumentException if a path cannot run the geometry (an in-place path needs stride 1 and no
+     *     padding; the in-place weight gradient needs groups of one item), if the reference runs some passes but
      *     not all, or if {@code groupSize} is not between 1 and the batch size
      */
     public ConvolutionPlan {
@@ -114,14 +108,9 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
                     + forward + ", " + weightGradient + ", " + inputGradient);
         }
         boolean inPlaceFits = geometry.stride() == 1 && !ConvSupport.overhangs(geometry);
-        if (!inPlaceFits && (forward == ForwardPath.IN_PLACE || forward == ForwardPath.DIRECT
-                || weightGradient == WeightGradientPath.IN_PLACE || inputGradient == InputGradientPath.IN_PLACE)) {
-            throw new IllegalArgumentException("an in-place or direct path needs stride 1 and no padding, not "
-                    + geometry);
-        }
-        if (forward == ForwardPath.DIRECT && taps(geometry) > DOT_TAPS) {
-            throw new IllegalArgumentException("the direct forward pass takes at most " + DOT_TAPS + " taps, not "
-                    + taps(geometry) + " (a deeper sum would leave the GEMM's depth blocks and its bits)");
+        if (!inPlaceFits && (forward == ForwardPath.IN_PLACE || weightGradient == WeightGradientPath.IN_PLACE
+                || inputGradient == InputGradientPath.IN_PLACE)) {
+            throw new IllegalArgumentException("an in-place path needs stride 1 and no padding, not " + geometry);
         }
         if (weightGradient == WeightGradientPath.IN_PLACE && groupSize != 1) {
             throw new IllegalArgumentException("the in-place weight gradient takes one image at a time, not groups of "
@@ -135,8 +124,7 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
      * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps and
      * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
-     * time and gives the GEMM's bits), directly when the kernel has at most 16 taps (the same bits again), the
-     * weight gradient in place when
+     * time and gives the GEMM's bits), the weight gradient in place when
      * the groups are of one item, and the input gradient when more than 16 taps feed each input value and the
      * output covers at least 65% of the input. A weight gradient of at most 16 taps is dot products; everything
      * else is the grouped GEMM.
@@ -151,9 +139,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         // one wastes more.
         int gridPixels = (g.outHeight() - 1) * g.width() + g.outWidth();
         boolean inPlace = k > DOT_TAPS && inPlaceFits;
-        ForwardPath forward = !inPlaceFits ? ForwardPath.GEMM
-                : k <= DOT_TAPS ? ForwardPath.DIRECT
-                : pixels >= FORWARD_FILL * gridPixels ? ForwardPath.IN_PLACE : ForwardPath.GEMM;
+        ForwardPath forward = inPlace && pixels >= FORWARD_FILL * gridPixels ? ForwardPath.IN_PLACE
+                : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
                 : inPlace && group == 1 ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS
@@ -216,11 +203,6 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     public String toString() {
         return "forward " + forward + ", weight gradient " + weightGradient + ", input gradient " + inputGradient
                 + ", groups of " + groupSize;
-    }
-
-    /** {@code inChannels * kernelHeight * kernelWidth}: the depth of each output value's sum. */
-    private static int taps(ConvGeometry g) {
-        return g.inChannels() * g.kernelHeight() * g.kernelWidth();
     }
 
     /**

@@ -134,18 +134,6 @@ public interface Kernels {
                       int outOffset);
 
     /**
-     * The forward product of a stride-1, unpadded convolution with few taps for one item, written as NCHW planes:
-     * {@code out[outOffset + (o * outHeight + y) * outWidth + x] = sum_{t < taps.length} x[xOffset + y * width + x
-     * + taps[t]] * w[wOffset + o * taps.length + t]} for {@code o < outChannels}, {@code y < outHeight} and
-     * {@code x < outWidth}, with {@code taps[t]} the offset of tap {@code t = (c, i, j)} in the item and
-     * {@code width} the input's row length. Each sum runs over {@code t} in order from zero, as {@link #sgemm} sums
-     * a product of that depth (at most its depth block), so the results equal the GEMM of the weights with the
-     * unfolded input element for element.
-     */
-    void convolveFewTaps(int outChannels, int outHeight, int outWidth, int width, float[] x, int xOffset,
-                         int[] taps, float[] w, int wOffset, float[] out, int outOffset);
-
-    /**
      * The weight gradient of a stride-1, unpadded convolution for one item, with the input read where it lies:
      * {@code out[outOffset + r * width + o] = sum_{p < positions.length} x[xOffset + rowStarts[r] + positions[p]]
      * * g[p * width + o]} for {@code r < rowStarts.length} and {@code o < width} (overwritten). Row {@code r} is a

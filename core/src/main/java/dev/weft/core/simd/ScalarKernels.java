@@ -87,25 +87,6 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void convolveFewTaps(int outChannels, int outHeight, int outWidth, int width, float[] x, int xOffset,
-                                int[] taps, float[] w, int wOffset, float[] out, int outOffset) {
-        int k = taps.length;
-        for (int o = 0; o < outChannels; o++) {
-            for (int y = 0; y < outHeight; y++) {
-                for (int col = 0; col < outWidth; col++) {
-                    int at = xOffset + y * width + col;
-                    float sum = 0f;
-                    for (int t = 0; t < k; t++) {
-                        // A multiply, then an add, as this class's sgemm sums.
-                        sum += x[at + taps[t]] * w[wOffset + o * k + t];
-                    }
-                    out[outOffset + (o * outHeight + y) * outWidth + col] = sum;
-                }
-            }
-        }
-    }
-
-    @Override
     public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
                            float[] out, int outOffset) {
         weightRows(0, positions, x, xOffset, rowStarts, g, width, out, outOffset);

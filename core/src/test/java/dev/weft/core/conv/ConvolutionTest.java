@@ -107,7 +107,7 @@ class ConvolutionTest {
 
     @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6} stride={7} {8}: {9} {10} {11}")
     @CsvSource({
-        "1, 1, 7, 7, 1, 3, 3, 1, VALID, DIRECT, DOT, GEMM_COL2IM",         // a single channel and pixel row
+        "1, 1, 7, 7, 1, 3, 3, 1, VALID, GEMM, DOT, GEMM_COL2IM",           // a single channel and pixel row
         "2, 3, 9, 8, 4, 3, 3, 2, VALID, GEMM, GEMM, GEMM_COL2IM",          // strided
         "2, 3, 7, 9, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // padded
         "1, 4, 10, 7, 3, 5, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",          // padded and strided, a 5x3 kernel
@@ -118,8 +118,8 @@ class ConvolutionTest {
         "3, 2, 20, 18, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",         // one padded image per group
         "7, 5, 17, 17, 40, 5, 5, 1, VALID, IN_PLACE, GEMM, GEMM_COL2IM",   // 5x5, groups of 3
         "6, 1, 9, 9, 4, 3, 3, 2, SAME, GEMM, DOT, GEMM_COL2IM",            // few taps, padded, groups of 3
-        "4, 1, 12, 12, 8, 3, 3, 1, VALID, DIRECT, DOT, IN_PLACE",          // few taps, groups of 2
-        "2, 5, 6, 6, 33, 1, 1, 1, VALID, DIRECT, DOT, IN_PLACE",           // 1x1, output channels past one panel
+        "4, 1, 12, 12, 8, 3, 3, 1, VALID, GEMM, DOT, IN_PLACE",            // few taps, groups of 2
+        "2, 5, 6, 6, 33, 1, 1, 1, VALID, GEMM, DOT, IN_PLACE",             // 1x1, output channels past one panel
         "5, 8, 12, 12, 6, 3, 3, 1, VALID, IN_PLACE, GEMM, IN_PLACE",       // groups of 2 and a last group of 1
         "3, 2, 9, 11, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // a batch of 3: groups of 1
         "3, 33, 7, 6, 9, 3, 3, 1, VALID, GEMM, IN_PLACE, GEMM_COL2IM",     // input channels past one panel, 20 of 28
@@ -166,7 +166,7 @@ class ConvolutionTest {
     @CsvSource({
         "2, 2, 20, 19, 5, 1, VALID, 12",    // groups of 1, in place fits: every path
         "5, 8, 12, 12, 6, 1, VALID, 8",     // groups of 2: all but the in-place weight gradient
-        "4, 1, 12, 12, 8, 1, VALID, 12",    // few taps, groups of 2: three forward paths
+        "4, 1, 12, 12, 8, 1, VALID, 8",     // few taps, groups of 2
         "5, 3, 8, 9, 6, 1, SAME, 2",        // padded: no in-place path
         "2, 3, 9, 8, 4, 2, VALID, 2"})      // strided: no in-place path
     void everyPathThatFitsAGeometryMatchesTheReference(int batch, int in, int height, int width, int out, int stride,
@@ -191,21 +191,6 @@ class ConvolutionTest {
         Tensor gemm = c.run(plan.withForward(ForwardPath.GEMM))[0];
         Tensor inPlace = c.run(plan.withForward(ForwardPath.IN_PLACE))[0];
         assertSameBits(inPlace, gemm, "output");
-    }
-
-    @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6}")
-    @CsvSource({"3, 1, 28, 28, 32, 3, 3", "2, 1, 12, 9, 11, 3, 3", "2, 1, 40, 37, 9, 3, 3", "2, 5, 6, 6, 33, 1, 1",
-        "1, 1, 7, 7, 1, 3, 3", "2, 1, 25, 26, 17, 4, 4"})
-    void theDirectForwardPassGivesTheGemmsBits(int batch, int in, int height, int width, int out, int kh, int kw) {
-        // Kernels.convolveFewTaps sums each element over the taps in order from zero, as the GEMM does: rows
-        // narrower than a vector, rows that end inside one, channels not a multiple of eight.
-        ConvGeometry g = of(batch, in, height, width, out, kh, kw, 1, Padding.VALID);
-        Case c = Case.of(g);
-        ConvolutionPlan plan = ConvolutionPlan.choose(g);
-        assertThat(plan.forward()).isEqualTo(ForwardPath.DIRECT);
-        Tensor gemm = c.run(plan.withForward(ForwardPath.GEMM))[0];
-        Tensor direct = c.run(plan)[0];
-        assertSameBits(direct, gemm, "output");
     }
 
     @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
@@ -235,7 +220,7 @@ class ConvolutionTest {
         "1, VALID, 13, 6, IN_PLACE, GEMM, IN_PLACE",
         "2, SAME, 13, 6, GEMM, GEMM, GEMM_COL2IM",
         "1, SAME, 20, 6, GEMM, GEMM, GEMM_COL2IM",
-        "1, VALID, 13, 1, DIRECT, DOT, IN_PLACE",
+        "1, VALID, 13, 1, GEMM, DOT, IN_PLACE",
         "1, VALID, 20, 2, IN_PLACE, IN_PLACE, IN_PLACE"})
     void oneAndTwoThreadsGiveBitIdenticalResults(int stride, Padding padding, int height, int in,
                                                  ForwardPath forward, WeightGradientPath weightGradient,
@@ -359,13 +344,8 @@ class ConvolutionTest {
     @Test
     void aPlanRejectsPathsThatCannotRunItsGeometry() {
         ConvolutionPlan padded = ConvolutionPlan.choose(of(2, 3, 9, 9, 4, 3, 3, 1, Padding.SAME));
-        for (ForwardPath forward : List.of(ForwardPath.IN_PLACE, ForwardPath.DIRECT)) {
-            assertThatThrownBy(() -> padded.withForward(forward))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1 and no padding");
-        }
-        ConvolutionPlan deep = ConvolutionPlan.choose(of(2, 2, 12, 12, 4, 3, 3, 1, Padding.VALID));
-        assertThatThrownBy(() -> deep.withForward(ForwardPath.DIRECT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 16 taps, not 18");
+        assertThatThrownBy(() -> padded.withForward(ForwardPath.IN_PLACE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1 and no padding");
         ConvolutionPlan strided = ConvolutionPlan.choose(of(2, 3, 9, 9, 4, 3, 3, 2, Padding.VALID));
         assertThatThrownBy(() -> strided.withInputGradient(InputGradientPath.IN_PLACE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1 and no padding");
