@@ -124,10 +124,9 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
      * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps and
      * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
-     * time and gives the GEMM's bits), the weight gradient in place when
-     * the groups are of one item, and the input gradient when more than 16 taps feed each input value and the
-     * output covers at least 65% of the input. A weight gradient of at most 16 taps is dot products; everything
-     * else is the grouped GEMM.
+     * time and gives the GEMM's bits), the weight gradient in place when the groups are of one item, and the input
+     * gradient when more than 16 taps feed each input value and the output covers at least 65% of the input. A
+     * weight gradient of at most 16 taps is dot products; everything else is the grouped GEMM.
      */
     public static ConvolutionPlan choose(ConvGeometry g) {
         int k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
