@@ -65,9 +65,12 @@ public final class Gemm {
             if (width > 0 && packedSize <= PACK_ONCE_LIMIT) {
                 // Every block of rows multiplies all of B: each thread packs it once, before its first block, and
                 // keeps it for the blocks it claims after that: one packing shared by all threads would make
-                // them wait between packing and multiplying, and read half of B from another core's cache.
+                // them wait between packing and multiplying, and read half of B from another core's cache. One
+                // block per thread: a block of few rows would read each panel of the packed B (larger than L2)
+                // back from memory for only those rows.
                 Object call = new Object();
-                Parallel.forRange(m, ROW_GRAIN, (from, to) -> kernels.sgemm(transA, to - from, n, k, alpha,
+                Parallel.forRange(m, onePerThread(m, ROW_GRAIN, threads), (from, to) -> kernels.sgemm(transA,
+                        to - from, n, k, alpha,
                         a, aOffset + (transA ? from : from * lda), lda,
                         ownPacking(call, transB, k, n, b, bOffset, ldb, width, (int) packedSize),
                         beta, c, cOffset + from * ldc, ldc));
