@@ -60,24 +60,24 @@ public final class Gemm {
         if (flops < PARALLEL_FLOPS || threads == 1) {
             kernels.sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else if (splitRows(m, n, threads)) {
+            // One block of rows per thread: every block multiplies all of B, and a block of few rows would read
+            // each panel of B (larger than L2) back from memory for only those rows.
+            int rows = onePerThread(m, ROW_GRAIN, threads);
             int width = kernels.panelWidth();
             long packedSize = (long) k * ceilDiv(n, Math.max(1, width)) * width;
             if (width > 0 && packedSize <= PACK_ONCE_LIMIT) {
-                // Every block of rows multiplies all of B: each thread packs it once, before its first block, and
-                // keeps it for the blocks it claims after that: one packing shared by all threads would make
-                // them wait between packing and multiplying, and read half of B from another core's cache. One
-                // block per thread: a block of few rows would read each panel of the packed B (larger than L2)
-                // back from memory for only those rows.
+                // Each thread packs B once, before its first block, and keeps it for any block it claims after
+                // that: one packing shared by all threads would make them wait between packing and multiplying,
+                // and read half of B from another core's cache.
                 Object call = new Object();
-                Parallel.forRange(m, onePerThread(m, ROW_GRAIN, threads), (from, to) -> kernels.sgemm(transA,
-                        to - from, n, k, alpha,
+                Parallel.forRange(m, rows, (from, to) -> kernels.sgemm(transA, to - from, n, k, alpha,
                         a, aOffset + (transA ? from : from * lda), lda,
                         ownPacking(call, transB, k, n, b, bOffset, ldb, width, (int) packedSize),
                         beta, c, cOffset + from * ldc, ldc));
                 return;
             }
-            // Each block packs the parts of B it needs as it goes, all of B in the end: one block per thread.
-            Parallel.forRange(m, onePerThread(m, ROW_GRAIN, threads), (from, to) -> kernels.sgemm(transA, transB,
+            // Each block packs the parts of B it needs as it goes, all of B in the end.
+            Parallel.forRange(m, rows, (from, to) -> kernels.sgemm(transA, transB,
                     to - from, n, k, alpha, a, aOffset + (transA ? from : from * lda), lda, b, bOffset, ldb,
                     beta, c, cOffset + from * ldc, ldc));
         } else {
