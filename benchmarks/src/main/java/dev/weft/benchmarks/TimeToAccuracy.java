@@ -34,8 +34,8 @@ import java.util.Set;
  *     [--variant baseline] [--threads 2] [--seed 42] [--limit N] [--stop-when-reached] [--data DIR]
  * </pre>
  * {@code --variant NAME} trains the weft recipe with one change ({@link RecipeVariant}: {@code residual},
- * {@code wide}, {@code narrow}, {@code onecycle}, {@code peak4e-3}, {@code erasing}); the default, {@code baseline},
- * is the recipe as the study trains it.
+ * {@code wide}, {@code narrow}, {@code onecycle}, {@code peak4e-3}, {@code decay0.2}, {@code erasing}); the
+ * default, {@code baseline}, is the recipe as the study trains it.
  * The schedule depends on {@code --epochs} (the weft recipe's cosine decays over all of them), so a time to
  * accuracy is only comparable with others at the same epoch count. {@code --stop-when-reached} ends training once
  * every target is reached (the times are the same; the rest of the run is skipped).

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.layers.Layer;
 import dev.weft.layers.Models;
+import dev.weft.optim.AdamW;
 import dev.weft.optim.LearningRateSchedule;
 import dev.weft.optim.OneCycle;
 import java.util.Arrays;
@@ -64,6 +65,13 @@ class RecipeVariantTest {
     }
 
     @Test
+    void decayRaisesOnlyTheWeightDecay() {
+        assertThat(((AdamW) weft(RecipeVariant.DECAY_0_2).optimizer(TRAINING)).weightDecay()).isEqualTo(0.2f);
+        assertThat(((AdamW) Recipe.weft(7).optimizer(TRAINING)).weightDecay()).isEqualTo(5e-4f);
+        assertThat(weft(RecipeVariant.DECAY_0_2).schedule(TRAINING)).isEqualTo(Recipe.weft(7).schedule(TRAINING));
+    }
+
+    @Test
     void erasingErasesAfterTheShiftsAndTheOthersDoNot() {
         float[] shifted = ones(64);
         float[] erased = ones(64);
@@ -81,7 +89,7 @@ class RecipeVariantTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reference recipe");
         assertThat(RecipeVariant.of("peak4e-3")).isEqualTo(RecipeVariant.PEAK_4E3);
         assertThatThrownBy(() -> RecipeVariant.of("resnet50")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("baseline, residual, wide, narrow, onecycle, peak4e-3, erasing");
+                .hasMessageContaining("baseline, residual, wide, narrow, onecycle, peak4e-3, decay0.2, erasing");
     }
 
     private static float[] ones(int count) {
