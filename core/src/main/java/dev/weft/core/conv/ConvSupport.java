@@ -63,34 +63,23 @@ final class ConvSupport {
 
     /**
      * One item's NCHW output, from {@code base}: each channel's bias added (if there is one), then the ReLU (if
-     * asked), in place.
+     * asked).
      */
     static void addBiasAndRelu(Kernels kernels, ConvGeometry g, float[] out, int base, Tensor bias, boolean relu) {
         int pixels = g.outHeight() * g.outWidth();
         for (int o = 0; o < g.outChannels(); o++) {
-            biasAndRelu(kernels, pixels, out, base + o * pixels, bias, o, relu, out, base + o * pixels);
-        }
-    }
-
-    /**
-     * {@code out = relu(x + bias[channel])} over {@code n} values of one channel, in one pass: {@code affineRelu}
-     * with scale 1 ({@code x * 1} is exact, so the bits are those of the addition), or {@code affine} without the
-     * ReLU. Without a bias nothing is added (so a {@code -0} stays {@code -0}); {@code x} and {@code out} may be the
-     * same run.
-     */
-    static void biasAndRelu(Kernels kernels, int n, float[] x, int xOffset, Tensor bias, int channel, boolean relu,
-                            float[] out, int outOffset) {
-        if (bias != null) {
-            float b = bias.data()[bias.offset() + channel];
-            if (relu) {
-                kernels.affineRelu(n, x, xOffset, 1f, b, out, outOffset);
-            } else {
-                kernels.affine(n, x, xOffset, 1f, b, out, outOffset);
+            int start = base + o * pixels;
+            if (bias != null) {
+                float b = bias.data()[bias.offset() + o];
+                for (int p = start, end = start + pixels; p < end; p++) {
+                    out[p] += b;
+                }
             }
-        } else if (relu) {
-            kernels.relu(n, x, xOffset, out, outOffset);
-        } else if (x != out || xOffset != outOffset) {
-            System.arraycopy(x, xOffset, out, outOffset, n);
+            if (relu) {
+                // The ReLU kernel (a blend): a float ternary here compiles to a branch on the sign, mispredicted
+                // half the time.
+                kernels.relu(pixels, out, start, out, start);
+            }
         }
     }
 }

@@ -111,8 +111,15 @@ final class GroupedGemm implements GroupedBackward.WeightGradient, GroupedBackwa
                         cols, 0f, y, 0, columns);
                 for (int m = 0; m < items; m++) {
                     for (int o = 0; o < outChannels; o++) {
-                        ConvSupport.biasAndRelu(kernels, pixels, y, o * columns + m * pixels, bias, o, relu, out,
-                                output.offset() + ((first + m) * outChannels + o) * pixels);
+                        float b = bias == null ? 0f : bias.data()[bias.offset() + o];
+                        int src = o * columns + m * pixels;
+                        int dst = output.offset() + ((first + m) * outChannels + o) * pixels;
+                        for (int p = 0; p < pixels; p++) {
+                            out[dst + p] = y[src + p] + b;
+                        }
+                        if (relu) {
+                            kernels.relu(pixels, out, dst, out, dst);
+                        }
                     }
                 }
             }
