@@ -554,6 +554,14 @@ final class VectorKernels implements Kernels {
                            float[] out, int outOffset) {
         int rows = rowStarts.length;
         int r = 0;
+        if (width % NR == 0 && inRunsOfThree(rowStarts)) {
+            for (; r < rows; r += 9) {
+                for (int jr = 0; jr < width; jr += NR) {
+                    weightTile9(positions, x, xOffset, rowStarts, r, g, jr, width, out, outOffset + r * width + jr,
+                            width);
+                }
+            }
+        }
         if (width % NR == 0) {
             for (; r + MR <= rows; r += MR) {
                 for (int jr = 0; jr < width; jr += NR) {
@@ -564,6 +572,89 @@ final class VectorKernels implements Kernels {
         }
         // The rows left over (and any width that is not a number of panels): the same sums, one lane at a time.
         ScalarKernels.weightRows(r, positions, x, xOffset, rowStarts, g, width, out, outOffset);
+    }
+
+    /**
+     * Whether the rows come in groups of nine that are three runs of three consecutive starts, as the taps of a
+     * 3x3 kernel do ({@code (c, i, 0..2)} lie side by side in the input): then {@link #weightTile9} reads each run
+     * with one range check where {@link #weightTile} pays one per row.
+     */
+    private static boolean inRunsOfThree(int[] rowStarts) {
+        if (rowStarts.length == 0 || rowStarts.length % 9 != 0) {
+            return false;
+        }
+        for (int r = 0; r < rowStarts.length; r += 3) {
+            if (rowStarts[r + 1] != rowStarts[r] + 1 || rowStarts[r + 2] != rowStarts[r] + 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #weightTile} for nine rows that are three runs of three consecutive starts (see
+     * {@link #inRunsOfThree}): 18 accumulators, and per step two vectors of {@code g} and nine broadcasts from three
+     * runs. The same fused multiply-adds in the same order for every element.
+     */
+    private static void weightTile9(int[] positions, float[] x, int xOffset, int[] rowStarts, int r0, float[] g,
+                                    int gj, int ldg, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c80 = FloatVector.zero(S), c81 = FloatVector.zero(S);
+        int x0 = xOffset + rowStarts[r0];
+        int x1 = xOffset + rowStarts[r0 + 3];
+        int x2 = xOffset + rowStarts[r0 + 6];
+        for (int p = 0; p < positions.length; p++) {
+            int q = positions[p];
+            int pb = gj + p * ldg;
+            FloatVector b0 = FloatVector.fromArray(S, g, pb);
+            FloatVector b1 = FloatVector.fromArray(S, g, pb + 1 * L);
+            int a = x0 + q;
+            FloatVector a0 = FloatVector.broadcast(S, x[a]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[a + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[a + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+            a = x1 + q;
+            FloatVector a3 = FloatVector.broadcast(S, x[a]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[a + 1]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[a + 2]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+            a = x2 + q;
+            FloatVector a6 = FloatVector.broadcast(S, x[a]);
+            c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[a + 1]);
+            c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, x[a + 2]);
+            c80 = a8.fma(b0, c80); c81 = a8.fma(b1, c81);
+        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + 1 * L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + 1 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + 1 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + 1 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + 1 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + 1 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + 1 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + 1 * L);
+        c80.intoArray(c, ci + 8 * ldc);
+        c81.intoArray(c, ci + 8 * ldc + 1 * L);
     }
 
     /**

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link Kernels#weightRows}: both implementations against the exact (double) sums, and against each other bit for
  * bit (each sum is one fused multiply-add per term, in the same order), on row counts below, at and past a tile,
- * widths that are and are not a whole number of panels, and output rows of one value up to the weft CNN's.
+ * widths that are and are not a whole number of panels, output rows of one value up to the weft CNN's, and row
+ * starts scattered or in a 3x3 kernel's runs of three (the vector kernel's nine-row tile).
  */
 class WeightRowsTest {
     private static final int OFFSET = 3;
@@ -22,23 +23,31 @@ class WeightRowsTest {
     static Stream<Arguments> shapes() {
         int panel = new VectorKernels().panelWidth();
         return Stream.of(
-                Arguments.of(1, 1, 1, 1, panel), Arguments.of(7, 2, 3, 5, panel), Arguments.of(8, 1, 24, 26, panel),
-                Arguments.of(17, 3, 9, 10, 2 * panel), Arguments.of(288, 24, 24, 26, panel),
-                Arguments.of(9, 4, 5, 7, 5), Arguments.of(16, 2, 3, 3, panel + 1), Arguments.of(33, 5, 1, 2, panel));
+                Arguments.of(1, 1, 1, 1, panel, false), Arguments.of(7, 2, 3, 5, panel, false),
+                Arguments.of(8, 1, 24, 26, panel, false), Arguments.of(17, 3, 9, 10, 2 * panel, false),
+                Arguments.of(288, 24, 24, 26, panel, false), Arguments.of(9, 4, 5, 7, 5, false),
+                Arguments.of(16, 2, 3, 3, panel + 1, false), Arguments.of(33, 5, 1, 2, panel, false),
+                // A 3x3 kernel's taps: row starts in runs of three consecutive values.
+                Arguments.of(9, 1, 24, 26, panel, true), Arguments.of(288, 24, 24, 26, panel, true),
+                Arguments.of(576, 10, 10, 12, 2 * panel, true), Arguments.of(27, 3, 5, 7, panel + 1, true),
+                Arguments.of(12, 2, 3, 5, panel, true));
     }
 
     /**
      * An input, row starts scattered over it (repeats allowed), positions as a convolution's output pixels
      * ({@code segments} rows of {@code segmentLength} in an input {@code segmentStride} wide) and a position-major
-     * gradient, with a fixed seed.
+     * gradient, with a fixed seed. With {@code runsOfThree} the row starts come in runs of three consecutive
+     * values, as a 3x3 kernel's taps do.
      */
     private record Case(int[] positions, int width, float[] x, int[] rowStarts, float[] g) {
-        static Case of(int rows, int segments, int segmentLength, int segmentStride, int width) {
+        static Case of(int rows, int segments, int segmentLength, int segmentStride, int width,
+                       boolean runsOfThree) {
             Random r = new Random(17L * rows + 5L * segments + 3L * segmentLength + width);
             int span = (segments - 1) * segmentStride + segmentLength;
             int[] rowStarts = new int[rows];
             for (int i = 0; i < rows; i++) {
-                rowStarts[i] = r.nextInt(2 * span + 10);
+                rowStarts[i] = !runsOfThree ? r.nextInt(2 * span + 10)
+                        : i % 3 == 0 ? r.nextInt(2 * span + 8) : rowStarts[i - 1] + 1;
             }
             float[] x = new float[OFFSET + 3 * span + 10];
             for (int i = 0; i < x.length; i++) {
@@ -73,10 +82,11 @@ class WeightRowsTest {
         }
     }
 
-    @ParameterizedTest(name = "rows={0} segments={1}x{2} stride={3} width={4}")
+    @ParameterizedTest(name = "rows={0} segments={1}x{2} stride={3} width={4} runs of three={5}")
     @MethodSource("shapes")
-    void bothImplementationsGiveTheSumsWithinRounding(int rows, int segments, int length, int stride, int width) {
-        Case c = Case.of(rows, segments, length, stride, width);
+    void bothImplementationsGiveTheSumsWithinRounding(int rows, int segments, int length, int stride, int width,
+                                                       boolean runsOfThree) {
+        Case c = Case.of(rows, segments, length, stride, width, runsOfThree);
         float[] fast = c.run(simd);
         float[] plain = c.run(scalar);
         int depth = segments * length;
@@ -92,11 +102,11 @@ class WeightRowsTest {
         }
     }
 
-    @ParameterizedTest(name = "rows={0} segments={1}x{2} stride={3} width={4}")
+    @ParameterizedTest(name = "rows={0} segments={1}x{2} stride={3} width={4} runs of three={5}")
     @MethodSource("shapes")
     void theVectorKernelEqualsItsScalarTwinBitForBitAndWritesNothingElse(int rows, int segments, int length,
-                                                                          int stride, int width) {
-        Case c = Case.of(rows, segments, length, stride, width);
+                                                                          int stride, int width, boolean runsOfThree) {
+        Case c = Case.of(rows, segments, length, stride, width, runsOfThree);
         float[] fast = c.run(simd);
         float[] plain = c.run(scalar);
         assertThat(Arrays.mismatch(fast, plain)).as("first difference").isEqualTo(-1);
