@@ -169,7 +169,8 @@ public record Recipe(String name, String description, int epochs, int batch, Rec
 
     /** The optimizer following {@code schedule}: Adam for {@code reference}, AdamW for {@code weft}. */
     public Optimizer optimizer(LearningRateSchedule schedule) {
-        return name.equals("reference") ? new Adam(schedule) : new AdamW(schedule, variant.weightDecay(WEFT_WEIGHT_DECAY));
+        return name.equals("reference") ? new Adam(schedule)
+                : new AdamW(schedule, variant.weightDecay(WEFT_WEIGHT_DECAY));
     }
 
     /** The optimizer for {@link #epochs()} epochs over {@code trainingSize} training samples. */
