@@ -554,15 +554,15 @@ final class VectorKernels implements Kernels {
                            float[] out, int outOffset) {
         int rows = rowStarts.length;
         int r = 0;
-        if (width % NR == 0 && inRunsOfThree(rowStarts)) {
-            for (; r < rows; r += 9) {
-                for (int jr = 0; jr < width; jr += NR) {
-                    weightTile9(positions, x, xOffset, rowStarts, r, g, jr, width, out, outOffset + r * width + jr,
-                            width);
+        if (width % NR == 0) {
+            if (inRunsOfThree(rowStarts)) {
+                for (; r < rows; r += 9) {
+                    for (int jr = 0; jr < width; jr += NR) {
+                        weightTile9(positions, x, xOffset, rowStarts, r, g, jr, width, out,
+                                outOffset + r * width + jr, width);
+                    }
                 }
             }
-        }
-        if (width % NR == 0) {
             for (; r + MR <= rows; r += MR) {
                 for (int jr = 0; jr < width; jr += NR) {
                     weightTile(positions, x, xOffset, rowStarts, r, g, jr, width, out, outOffset + r * width + jr,
