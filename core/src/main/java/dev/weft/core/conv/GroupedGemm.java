@@ -110,16 +110,19 @@ final class GroupedGemm implements GroupedBackward.WeightGradient, GroupedBackwa
                 kernels.sgemm(false, outChannels, columns, k, 1f, weights.data(), weights.offset(), k,
                         cols, 0f, y, 0, columns);
                 for (int m = 0; m < items; m++) {
+                    int item = output.offset() + (first + m) * outChannels * pixels;
                     for (int o = 0; o < outChannels; o++) {
                         float b = bias == null ? 0f : bias.data()[bias.offset() + o];
                         int src = o * columns + m * pixels;
-                        int dst = output.offset() + ((first + m) * outChannels + o) * pixels;
+                        int dst = item + o * pixels;
                         for (int p = 0; p < pixels; p++) {
                             out[dst + p] = y[src + p] + b;
                         }
-                        if (relu) {
-                            kernels.relu(pixels, out, dst, out, dst);
-                        }
+                    }
+                    // One call for the item's channels: groups are small images, whose planes are shorter than a
+                    // vector, and a call per plane costs more than its ReLU.
+                    if (relu) {
+                        kernels.relu(outChannels * pixels, out, item, out, item);
                     }
                 }
             }
