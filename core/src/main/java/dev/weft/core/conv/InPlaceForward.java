@@ -34,7 +34,10 @@ final class InPlaceForward {
     private final int[] gridIndex;
     /** {@code 0, 1, ..., outChannels - 1}: where each channel starts in a position's row. */
     private final int[] channelStarts;
-    /** The weights transposed, {@code [K, paddedChannels]}, made at the start of each forward pass. */
+    /**
+     * The weights transposed, {@code K x paddedChannels} in {@link Kernels#tapWeightIndex}'s layout, made at the
+     * start of each forward pass.
+     */
     private final float[] weightsT;
     private final ThreadLocal<Scratch> scratch;
 
@@ -79,14 +82,14 @@ final class InPlaceForward {
     void forward(Tensor input, Tensor weights, Tensor bias, Tensor output, boolean relu) {
         int outChannels = g.outChannels();
         float[] w = weights.data();
+        Kernels kernels = Kernels.get();
         for (int o = 0; o < outChannels; o++) {
             for (int t = 0; t < k; t++) {
-                weightsT[t * paddedChannels + o] = w[weights.offset() + o * k + t];
+                weightsT[kernels.tapWeightIndex(k, paddedChannels, t, o)] = w[weights.offset() + o * k + t];
             }
         }
         int itemSize = g.inChannels() * g.height() * g.width();
         Parallel.forRange(g.batch(), 1, (from, to) -> {
-            Kernels kernels = Kernels.get();
             float[] byPosition = scratch.get().byPosition();
             float[] out = output.data();
             for (int item = from; item < to; item++) {

@@ -38,7 +38,10 @@ final class InPlaceInputGradient implements GroupedBackward.InputGradient {
     private final int[] inputIndex;
     /** {@code 0, 1, ..., inChannels - 1}: where each channel starts in a position's row. */
     private final int[] channelStarts;
-    /** The kernel turned and transposed, {@code [outChannels * taps, paddedInChannels]}, made by each backward. */
+    /**
+     * The kernel turned and transposed, {@code outChannels * taps x paddedInChannels} in
+     * {@link Kernels#tapWeightIndex}'s layout, made by each backward.
+     */
     private final float[] flippedT;
     private final ThreadLocal<Scratch> scratch;
 
@@ -70,12 +73,14 @@ final class InPlaceInputGradient implements GroupedBackward.InputGradient {
     @Override
     public void prepare(Tensor weights) {
         int taps = g.kernelHeight() * g.kernelWidth();
+        Kernels kernels = Kernels.get();
         float[] w = weights.data();
         for (int o = 0; o < g.outChannels(); o++) {
             for (int c = 0; c < g.inChannels(); c++) {
                 int from = weights.offset() + (o * g.inChannels() + c) * taps;
                 for (int t = 0; t < taps; t++) {
-                    flippedT[(o * taps + taps - 1 - t) * paddedInChannels + c] = w[from + t];
+                    flippedT[kernels.tapWeightIndex(gradientTaps.length, paddedInChannels, o * taps + taps - 1 - t,
+                            c)] = w[from + t];
                 }
             }
         }

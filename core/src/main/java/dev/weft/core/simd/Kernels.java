@@ -122,16 +122,27 @@ public interface Kernels {
     /**
      * The forward product of a stride-1, unpadded convolution for one item, with every input value multiplied
      * where it lies (nothing unfolded, gathered or packed): {@code out[outOffset + p * width + o] =
-     * sum_{t < taps.length} x[xOffset + p + taps[t]] * wT[t * width + o]} for {@code p < positions} and
-     * {@code o < width}. Position {@code p} is a column of the "wide grid" (output pixel {@code (y, x)} at
-     * {@code y * inputWidth + x}), {@code taps[t]} the offset of tap {@code t = (c, i, j)} in the item
-     * ({@code (c * inputHeight + i) * inputWidth + j}), and {@code wT} the weights transposed, {@code [K, width]},
-     * the output channels padded with zeros to {@code width}. Each sum runs over {@code t} in the order, and the
-     * depth blocks, of {@link #sgemm}, so the results equal that product of the weights with the unfolded input
-     * element for element.
+     * sum_{t < taps.length} x[xOffset + p + taps[t]] * wT[tapWeightIndex(taps.length, width, t, o)]} for
+     * {@code p < positions} and {@code o < width}. Position {@code p} is a column of the "wide grid" (output pixel
+     * {@code (y, x)} at {@code y * inputWidth + x}), {@code taps[t]} the offset of tap {@code t = (c, i, j)} in the
+     * item ({@code (c * inputHeight + i) * inputWidth + j}), and {@code wT} the weights transposed, {@code K x width}
+     * laid out as {@link #tapWeightIndex} says, the output channels padded with zeros to {@code width}. Each sum runs
+     * over {@code t} in the order, and the depth blocks, of {@link #sgemm}, so the results equal that product of the
+     * weights with the unfolded input element for element.
      */
     void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
                       int outOffset);
+
+    /**
+     * Where {@link #convolveRows} reads the weight of tap {@code t} for output column {@code o} in {@code wT}, of
+     * {@code k} taps and {@code width} columns: in column panels of {@link #panelWidth()} (when it divides
+     * {@code width}), each {@code [k, panelWidth]} row-major, else row-major {@code [k, width]}. Within a panel the
+     * rows are a constant stride apart, so the vector kernel's range checks on them are hoisted out of its loop.
+     */
+    default int tapWeightIndex(int k, int width, int t, int o) {
+        int panel = panelWidth() > 0 && width % panelWidth() == 0 ? panelWidth() : width;
+        return (o / panel * k + t) * panel + o % panel;
+    }
 
     /**
      * The weight gradient of a stride-1, unpadded convolution for one item, with the input read where it lies:

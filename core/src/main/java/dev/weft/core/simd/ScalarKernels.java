@@ -80,7 +80,7 @@ public final class ScalarKernels implements Kernels {
             for (int t = 0; t < taps.length; t++) {
                 float value = x[xOffset + p + taps[t]];
                 for (int o = 0; o < width; o++) {
-                    out[row + o] += value * wT[t * width + o];
+                    out[row + o] += value * wT[t * width + o];   // tapWeightIndex without panels
                 }
             }
         }

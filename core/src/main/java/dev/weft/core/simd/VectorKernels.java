@@ -220,7 +220,7 @@ final class VectorKernels implements Kernels {
                     for (int o = 0; o < width; o++) {
                         float sum = 0f;
                         for (int t = pc; t < pc + kc; t++) {
-                            sum = Math.fma(x[xOffset + p + taps[t]], wT[t * width + o], sum);
+                            sum = Math.fma(x[xOffset + p + taps[t]], wT[tapWeightIndex(k, width, t, o)], sum);
                         }
                         int at = outOffset + p * width + o;
                         out[at] = accumulate ? out[at] + sum : sum;
@@ -229,15 +229,14 @@ final class VectorKernels implements Kernels {
                 continue;
             }
             for (int jr = 0; jr < width; jr += NR) {
+                int wi = tapWeightIndex(k, width, pc, jr);
                 for (int p = 0; p < positions; p += MR) {
                     int ci = outOffset + p * width + jr;
                     if (p + MR <= positions) {
-                        convolutionTile(kc, x, xOffset + p, taps, pc, wT, pc * width + jr, width, out, ci, width,
-                                accumulate);
+                        convolutionTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width, accumulate);
                     } else {
                         int start = positions - MR;
-                        convolutionTile(kc, x, xOffset + start, taps, pc, wT, pc * width + jr, width, tile, 0, NR,
-                                false);
+                        convolutionTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR, false);
                         addTile(positions - p, NR, accumulate, tile, (p - start) * NR, out, ci, width);
                     }
                 }
@@ -475,11 +474,12 @@ final class VectorKernels implements Kernels {
 
     /**
      * {@link #microKernel} for {@link #convolveRows}: the {@code MR} values broadcast per step are the input at
-     * {@code x[xBase + taps[t0 + p] + r]} (consecutive), the two vectors are row {@code p} of the weights
-     * ({@code w[wi + p * ldw ...]}). The same arithmetic per element of C. A copy rather than one loop for both:
-     * reading A through an offset table would slow the plain GEMM's inner loop.
+     * {@code x[xBase + taps[t0 + p] + r]} (consecutive), the two vectors are row {@code p} of a panel of the weights
+     * ({@code w[wi + p * NR ...]}: a constant stride, whose range checks C2 hoists out of the loop). The same
+     * arithmetic per element of C. A copy rather than one loop for both: reading A through an offset table would
+     * slow the plain GEMM's inner loop.
      */
-    private static void convolutionTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi, int ldw,
+    private static void convolutionTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi,
                                         float[] c, int ci, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -491,7 +491,7 @@ final class VectorKernels implements Kernels {
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int pa = xBase + taps[t0 + p];
-            int pb = wi + p * ldw;
+            int pb = wi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, w, pb);
             FloatVector b1 = FloatVector.fromArray(S, w, pb + 1 * L);
             FloatVector a0 = FloatVector.broadcast(S, x[pa + 0]);

@@ -29,7 +29,10 @@ class ConvolveRowsTest {
                 Arguments.of(17, panel + 1, 300), Arguments.of(1, 1, 1));
     }
 
-    /** An input, taps scattered over it (repeats allowed) and transposed weights, with a fixed seed. */
+    /**
+     * An input, taps scattered over it (repeats allowed) and transposed weights ({@code [K, width]} row-major), with
+     * a fixed seed.
+     */
     private record Case(int positions, int width, float[] x, int[] taps, float[] wT) {
         static Case of(int positions, int width, int k) {
             Random r = new Random(31L * positions + width + 7L * k);
@@ -48,12 +51,48 @@ class ConvolveRowsTest {
             return new Case(positions, width, x, taps, wT);
         }
 
-        /** The output of {@code kernels}, after {@code OFFSET} junk values, with junk after it too. */
+        /**
+         * The output of {@code kernels}, after {@code OFFSET} junk values, with junk after it too; {@code wT}
+         * ({@code [K, width]} row-major) laid out as {@code kernels} reads it.
+         */
         float[] run(Kernels kernels) {
             float[] out = new float[OFFSET + positions * width + 3];
             Arrays.fill(out, 42f);
-            kernels.convolveRows(positions, width, x, OFFSET, taps, wT, out, OFFSET);
+            kernels.convolveRows(positions, width, x, OFFSET, taps, laidOut(kernels, taps.length, width, wT), out,
+                    OFFSET);
             return out;
+        }
+    }
+
+    /** {@code wT [k, width]} row-major, moved to where {@code kernels.tapWeightIndex} says. */
+    static float[] laidOut(Kernels kernels, int k, int width, float[] wT) {
+        float[] laid = new float[k * width];
+        for (int t = 0; t < k; t++) {
+            for (int o = 0; o < width; o++) {
+                laid[kernels.tapWeightIndex(k, width, t, o)] = wT[t * width + o];
+            }
+        }
+        return laid;
+    }
+
+    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @MethodSource("shapes")
+    void tapWeightIndexPlacesEveryWeightOnceWithRowsOfAPanelAPanelApart(int positions, int width, int k) {
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            boolean[] taken = new boolean[k * width];
+            for (int t = 0; t < k; t++) {
+                for (int o = 0; o < width; o++) {
+                    int at = kernels.tapWeightIndex(k, width, t, o);
+                    assertThat(taken[at]).as("%s: (%d, %d) at a taken index", kernels.name(), t, o).isFalse();
+                    taken[at] = true;
+                    if (t > 0) {
+                        int panel = at - kernels.tapWeightIndex(k, width, t - 1, o);
+                        assertThat(panel).as("%s: stride between taps", kernels.name())
+                                .isEqualTo(kernels == simd && width % simd.panelWidth() == 0
+                                        ? simd.panelWidth() : width);
+                    }
+                }
+            }
         }
     }
 
