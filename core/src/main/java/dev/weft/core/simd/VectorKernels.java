@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -309,6 +310,19 @@ final class VectorKernels implements Kernels {
                         aPack[dst + r] = 0f;
                     }
                 }
+            } else if (mr == MR && L == 2 * MR) {
+                // op(A)[i, p] = A[i, p]: L steps of the MR rows at a time, turned in registers (a gather of 16
+                // lanes from 8 rows costs about twice as much).
+                int src = aOffset + (ic + ir) * lda + pc;
+                int p = 0;
+                for (; p + L <= kc; p += L) {
+                    packEightRows(a, src + p, lda, alpha, aPack, base + p * MR);
+                }
+                for (; p < kc; p++) {
+                    for (int r = 0; r < MR; r++) {
+                        aPack[base + p * MR + r] = alpha * a[src + r * lda + p];
+                    }
+                }
             } else if (mr == MR && L % MR == 0) {
                 // op(A)[i, p] = A[i, p]: one gather takes L / MR steps of all MR rows (lane q: row q % MR, step
                 // q / MR), so the panel is written out contiguously rather than MR interleaved strided streams.
@@ -338,6 +352,79 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * For the butterfly steps of {@link #packEightRows} (distance {@code d} = 1, 2, 4, 8): lane {@code l} of
+     * {@code UPd} reads lane {@code l - d}, of {@code DOWNd} lane {@code l + d} (both wrapped), and {@code HIGHd}
+     * marks the lanes with bit {@code d} set. Fields rather than an array, so that C2 sees constants.
+     */
+    private static final VectorShuffle<Float> UP1 = shifted(-1);
+    private static final VectorShuffle<Float> UP2 = shifted(-2);
+    private static final VectorShuffle<Float> UP4 = shifted(-4);
+    private static final VectorShuffle<Float> UP8 = shifted(-8);
+    private static final VectorShuffle<Float> DOWN1 = shifted(1);
+    private static final VectorShuffle<Float> DOWN2 = shifted(2);
+    private static final VectorShuffle<Float> DOWN4 = shifted(4);
+    private static final VectorShuffle<Float> DOWN8 = shifted(8);
+    private static final VectorMask<Float> HIGH1 = lanesWithBit(1);
+    private static final VectorMask<Float> HIGH2 = lanesWithBit(2);
+    private static final VectorMask<Float> HIGH4 = lanesWithBit(4);
+    private static final VectorMask<Float> HIGH8 = lanesWithBit(8);
+
+    private static VectorShuffle<Float> shifted(int by) {
+        return VectorShuffle.fromOp(S, l -> Math.floorMod(l + by, L));
+    }
+
+    private static VectorMask<Float> lanesWithBit(int bit) {
+        boolean[] set = new boolean[L];
+        for (int l = 0; l < L; l++) {
+            set[l] = (l & bit) != 0;
+        }
+        return VectorMask.fromArray(S, set, 0);
+    }
+
+    /**
+     * Packs {@code alpha} times 16 steps of 8 rows of A ({@code a[src + r * lda + s]}, {@code r < 8}, {@code s < 16})
+     * as 128 consecutive values, step by step ({@code aPack[dst + s * 8 + r]}); only for 16 lanes. Three butterfly
+     * steps (distances 4, 2, 1) transpose the 8 x 8 block in each half of the vectors, leaving in vector {@code s}
+     * step {@code s} of the 8 rows in its low half and step {@code s + 8} in its high half; a last step of
+     * distance 8 pairs the halves in step order. Written out in full: a helper taking vectors is not always inlined.
+     */
+    private static void packEightRows(float[] a, int src, int lda, float alpha, float[] aPack, int dst) {
+        FloatVector v0 = FloatVector.fromArray(S, a, src).mul(alpha);
+        FloatVector v1 = FloatVector.fromArray(S, a, src + lda).mul(alpha);
+        FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * lda).mul(alpha);
+        FloatVector v3 = FloatVector.fromArray(S, a, src + 3 * lda).mul(alpha);
+        FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * lda).mul(alpha);
+        FloatVector v5 = FloatVector.fromArray(S, a, src + 5 * lda).mul(alpha);
+        FloatVector v6 = FloatVector.fromArray(S, a, src + 6 * lda).mul(alpha);
+        FloatVector v7 = FloatVector.fromArray(S, a, src + 7 * lda).mul(alpha);
+        FloatVector t;
+        t = v0.blend(v4.rearrange(UP4), HIGH4); v4 = v0.rearrange(DOWN4).blend(v4, HIGH4); v0 = t;
+        t = v1.blend(v5.rearrange(UP4), HIGH4); v5 = v1.rearrange(DOWN4).blend(v5, HIGH4); v1 = t;
+        t = v2.blend(v6.rearrange(UP4), HIGH4); v6 = v2.rearrange(DOWN4).blend(v6, HIGH4); v2 = t;
+        t = v3.blend(v7.rearrange(UP4), HIGH4); v7 = v3.rearrange(DOWN4).blend(v7, HIGH4); v3 = t;
+
+        t = v0.blend(v2.rearrange(UP2), HIGH2); v2 = v0.rearrange(DOWN2).blend(v2, HIGH2); v0 = t;
+        t = v1.blend(v3.rearrange(UP2), HIGH2); v3 = v1.rearrange(DOWN2).blend(v3, HIGH2); v1 = t;
+        t = v4.blend(v6.rearrange(UP2), HIGH2); v6 = v4.rearrange(DOWN2).blend(v6, HIGH2); v4 = t;
+        t = v5.blend(v7.rearrange(UP2), HIGH2); v7 = v5.rearrange(DOWN2).blend(v7, HIGH2); v5 = t;
+
+        t = v0.blend(v1.rearrange(UP1), HIGH1); v1 = v0.rearrange(DOWN1).blend(v1, HIGH1); v0 = t;
+        t = v2.blend(v3.rearrange(UP1), HIGH1); v3 = v2.rearrange(DOWN1).blend(v3, HIGH1); v2 = t;
+        t = v4.blend(v5.rearrange(UP1), HIGH1); v5 = v4.rearrange(DOWN1).blend(v5, HIGH1); v4 = t;
+        t = v6.blend(v7.rearrange(UP1), HIGH1); v7 = v6.rearrange(DOWN1).blend(v7, HIGH1); v6 = t;
+
+        // Vector s now holds step s (low half) and step s + 8 (high half); pack steps 2j and 2j + 1 together.
+        v0.blend(v1.rearrange(UP8), HIGH8).intoArray(aPack, dst);
+        v2.blend(v3.rearrange(UP8), HIGH8).intoArray(aPack, dst + L);
+        v4.blend(v5.rearrange(UP8), HIGH8).intoArray(aPack, dst + 2 * L);
+        v6.blend(v7.rearrange(UP8), HIGH8).intoArray(aPack, dst + 3 * L);
+        v0.rearrange(DOWN8).blend(v1, HIGH8).intoArray(aPack, dst + 4 * L);
+        v2.rearrange(DOWN8).blend(v3, HIGH8).intoArray(aPack, dst + 5 * L);
+        v4.rearrange(DOWN8).blend(v5, HIGH8).intoArray(aPack, dst + 6 * L);
+        v6.rearrange(DOWN8).blend(v7, HIGH8).intoArray(aPack, dst + 7 * L);
     }
 
     /**
