@@ -372,6 +372,16 @@ final class VectorKernels implements Kernels {
     private static final VectorMask<Float> HIGH4 = lanesWithBit(4);
     private static final VectorMask<Float> HIGH8 = lanesWithBit(8);
 
+    /**
+     * For {@link #maxPool2x2Values}: lane {@code l} of {@code EVENS} reads lane {@code 2l} (wrapped), of
+     * {@code ODDS} lane {@code 2l + 1}, and {@code UPPER_HALF} marks lanes L/2 and up. The pair of vectors
+     * {@code (v, w)} taken as one of 2L lanes has its even lanes in {@code v.rearrange(EVENS).blend(
+     * w.rearrange(EVENS), UPPER_HALF)}: the API's rearrange of two vectors is no intrinsic on JDK 17.
+     */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, l -> 2 * l % L);
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(S, l -> (2 * l + 1) % L);
+    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, -1L << (L / 2));
+
     private static VectorShuffle<Float> shifted(int by) {
         return VectorShuffle.fromOp(S, l -> Math.floorMod(l + by, L));
     }
@@ -1343,6 +1353,10 @@ final class VectorKernels implements Kernels {
     @Override
     public void maxPool2x2(int planes, int height, int width, float[] in, int inOffset, float[] out, int outOffset,
                            int[] argmax, int argmaxOffset, int indexBase) {
+        if (argmax == null) {
+            maxPool2x2Values(planes, height, width, in, inOffset, out, outOffset);
+            return;
+        }
         int outH = height / 2;
         int outW = width / 2;
         int half = L / 2;
@@ -1351,38 +1365,109 @@ final class VectorKernels implements Kernels {
         int chunked = (outW + half - 1) / half * half;
         int runEnd = planes * outH * outW;
         for (int p = 0; p < planes; p++) {
-            for (int y = 0; y < outH; y++) {
-                int top = inOffset + (p * height + 2 * y) * width;
-                int row = (p * outH + y) * outW;
-                int topIndex = indexBase + (p * height + 2 * y) * width;
-                // One test per row keeps the chunk loop a plain counted loop, whose bounds checks C2 drops (a test
-                // per chunk would keep them). The last chunk's loads end at top + width + 2 * chunked.
-                if (row + chunked + half > runEnd || top + width + 2 * chunked >= in.length) {
-                    ScalarKernels.maxPool2x2Row(0, outW, width, in, top, out, outOffset + row,
-                            argmax, argmaxOffset + row, topIndex);
-                    continue;
+            int top = inOffset + p * height * width;
+            int row = p * outH * outW;
+            int topIndex = indexBase + p * height * width;
+            // Rows [0, vectorRows) keep their chunks' stores inside the run and loads inside the array (a row's
+            // last load ends at its top + width + 2 * chunked); the rest, at the end of a run, go value by value.
+            int vectorRows = outH;
+            while (vectorRows > 0 && (row + (vectorRows - 1) * outW + chunked + half > runEnd
+                    || top + (2 * vectorRows - 1) * width + 2 * chunked >= in.length)) {
+                vectorRows--;
+            }
+            // One loop over the chunks of all those rows, with one call site: a loop per row costs more than the
+            // row's one or two chunks.
+            int x = 0;
+            int y = 0;
+            for (int c = 0, chunks = vectorRows * (chunked / half); c < chunks; c++) {
+                int o = row + y * outW + x;
+                int i = top + 2 * y * width + 2 * x;
+                poolChunkWithWinners(in, i, width, out, outOffset + o, argmax, argmaxOffset + o, topIndex + i - top);
+                x += half;
+                if (x >= outW) {
+                    x = 0;
+                    y++;
                 }
-                for (int x = 0; x < outW; x += half) {
-                    int i = top + 2 * x;
-                    FloatVector va = FloatVector.fromArray(S, in, i);
-                    FloatVector vb = FloatVector.fromArray(S, in, i + 1);
-                    FloatVector vc = FloatVector.fromArray(S, in, i + width);
-                    FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
-                    FloatVector upper = va.max(vb);
-                    FloatVector lower = vc.max(vd);
-                    evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats()
-                            .intoArray(out, outOffset + row + x);
-                    if (argmax != null) {
-                        IntVector j = IOTA.add(topIndex + 2 * x);
-                        IntVector upperIndex = j.add(1, vb.compare(VectorOperators.GT, va).cast(IS));
-                        IntVector lowerIndex = j.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(IS));
-                        IntVector winner = upperIndex.blend(lowerIndex,
-                                lower.compare(VectorOperators.GT, upper).cast(IS));
-                        evenLanes(winner).intoArray(argmax, argmaxOffset + row + x);
+            }
+            for (int r = vectorRows; r < outH; r++) {
+                int o = row + r * outW;
+                ScalarKernels.maxPool2x2Row(0, outW, width, in, top + 2 * r * width, out, outOffset + o, argmax,
+                        argmaxOffset + o, topIndex + 2 * r * width);
+            }
+        }
+    }
+
+    /**
+     * L/2 windows side by side and their winners, the first window with its top left at {@code in[i]} (index
+     * {@code j}), into {@code out[o ...]} and {@code argmax[a ...]}: L lanes stored, the upper half zeros. The
+     * comparisons of {@link ScalarKernels#maxPool2x2Row}, lane by lane.
+     */
+    private static void poolChunkWithWinners(float[] in, int i, int width, float[] out, int o, int[] argmax, int a,
+                                             int j) {
+        FloatVector va = FloatVector.fromArray(S, in, i);
+        FloatVector vb = FloatVector.fromArray(S, in, i + 1);
+        FloatVector vc = FloatVector.fromArray(S, in, i + width);
+        FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
+        FloatVector upper = va.max(vb);
+        FloatVector lower = vc.max(vd);
+        evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats().intoArray(out, o);
+        IntVector index = IOTA.add(j);
+        IntVector upperIndex = index.add(1, vb.compare(VectorOperators.GT, va).cast(IS));
+        IntVector lowerIndex = index.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(IS));
+        IntVector winner = upperIndex.blend(lowerIndex, lower.compare(VectorOperators.GT, upper).cast(IS));
+        evenLanes(winner).intoArray(argmax, a);
+    }
+
+    /**
+     * {@link #maxPool2x2} without winners: each chunk takes the two rows' maxima of 2L columns, then pairs them
+     * up, L windows from three maxima where the winners' pass, which compares in the windows' own order, takes
+     * L/2 windows from three. The maxima of a window are the same in any order; a NaN in it makes the output NaN.
+     */
+    private static void maxPool2x2Values(int planes, int height, int width, float[] in, int inOffset, float[] out,
+                                         int outOffset) {
+        int outH = height / 2;
+        int outW = width / 2;
+        // Windows the chunks of one row cover (a multiple of L); a row's stores end at chunked, past its end (into
+        // the next row's, written after it).
+        int chunked = (outW + L - 1) / L * L;
+        int runEnd = planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            int top = inOffset + p * height * width;
+            int row = p * outH * outW;
+            // Rows [0, vectorRows) keep their chunks' stores inside the run and loads inside the array (a row's
+            // last load ends at its top + width + 2 * chunked); the rest, at the end of a run, go value by value.
+            int vectorRows = outH;
+            while (vectorRows > 0 && (row + (vectorRows - 1) * outW + chunked > runEnd
+                    || top + (2 * vectorRows - 1) * width + 2 * chunked > in.length)) {
+                vectorRows--;
+            }
+            if (outW <= L) {
+                // One chunk a row: a loop over rows alone, whose range checks C2 hoists (a chunk loop inside it
+                // would cost more per row than the chunk itself).
+                for (int y = 0; y < vectorRows; y++) {
+                    poolChunk(in, top + 2 * y * width, width, out, outOffset + row + y * outW);
+                }
+            } else {
+                for (int y = 0; y < vectorRows; y++) {
+                    for (int x = 0; x < outW; x += L) {
+                        poolChunk(in, top + 2 * y * width + 2 * x, width, out, outOffset + row + y * outW + x);
                     }
                 }
             }
+            for (int y = vectorRows; y < outH; y++) {
+                ScalarKernels.maxPool2x2Row(0, outW, width, in, top + 2 * y * width, out, outOffset + row + y * outW,
+                        null, 0, 0);
+            }
         }
+    }
+
+    /** L windows side by side, the first with its top left at {@code in[i]}, into {@code out[o ...]}. */
+    private static void poolChunk(float[] in, int i, int width, float[] out, int o) {
+        FloatVector left = FloatVector.fromArray(S, in, i).max(FloatVector.fromArray(S, in, i + width));
+        FloatVector right = FloatVector.fromArray(S, in, i + L).max(FloatVector.fromArray(S, in, i + L + width));
+        FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
+        FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
+        evens.max(odds).intoArray(out, o);
     }
 
     // ------------------------------------------------------------------------------------- Adam update

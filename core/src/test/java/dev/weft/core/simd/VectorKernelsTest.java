@@ -388,12 +388,13 @@ class VectorKernelsTest {
     static IntStream poolWidths() {
         int lanes = VectorKernels.lanes();
         return IntStream.of(2, 3, 4, 5, lanes - 1, lanes, lanes + 1, lanes + 2, 2 * lanes - 1, 2 * lanes + 3, 11, 26,
-                57).filter(w -> w >= 2).distinct();
+                57, 4 * lanes + 5).filter(w -> w >= 2).distinct();
     }
 
     /**
      * {@code planes x height x width} values from {0, 1, 2, 3} (so windows tie often), with a -0 and a +0 in one
-     * window, after {@code OFFSET} junk values and followed by {@code after} more.
+     * window and a NaN in the last plane's second row, after {@code OFFSET} junk values and followed by {@code after}
+     * more.
      */
     private static float[] poolInput(int planes, int height, int width, int after, long seed) {
         Random r = new Random(seed);
@@ -403,6 +404,7 @@ class VectorKernelsTest {
         }
         x[OFFSET] = -0f;
         x[OFFSET + 1] = 0f;
+        x[OFFSET + ((planes - 1) * height + 1) * width + width / 2] = Float.NaN;
         return x;
     }
 
@@ -466,6 +468,10 @@ class VectorKernelsTest {
                 assertThat(Float.floatToIntBits(out[0])).as("%s: value of window %d", kernels.name(), k)
                         .isEqualTo(Float.floatToIntBits(expectedValue[k]));
                 assertThat(argmax[0]).as("%s: winner of window %d", kernels.name(), k).isEqualTo(expectedWinner[k]);
+                float[] valueOnly = new float[1];
+                kernels.maxPool2x2(1, 2, 2, windows[k], 0, valueOnly, 0, null, 0, 0);
+                assertThat(Float.floatToIntBits(valueOnly[0])).as("%s: value of window %d without winners",
+                        kernels.name(), k).isEqualTo(Float.floatToIntBits(expectedValue[k]));
             }
         }
     }
