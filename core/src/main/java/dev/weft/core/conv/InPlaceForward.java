@@ -11,7 +11,8 @@ import dev.weft.core.simd.Kernels;
  * consecutive positions of a micro-tile read consecutive input values for every tap {@code (c, i, j)}, at offset
  * {@code (c * height + i) * width + j} from the position. The {@code width - outWidth} positions between two output
  * rows are computed and dropped; the grid ends with the last output pixel, whose last tap is the item's last input
- * pixel. Each item's output, position by position, is then gathered into NCHW, the bias added and the ReLU applied.
+ * pixel. Each item's output, position by position, is then gathered into NCHW, the bias added and the ReLU applied
+ * (in one pass, {@link Kernels#gatherBiasRelu}, when there are both).
  * The sums are those of {@link GroupedGemm}'s forward pass, element for element.
  */
 final class InPlaceForward {
@@ -96,8 +97,13 @@ final class InPlaceForward {
                 kernels.convolveRows(gridPixels, paddedChannels, input.data(), input.offset() + item * itemSize,
                         tapOffsets, weightsT, byPosition, 0);
                 int base = output.offset() + item * outChannels * pixels;
-                kernels.gather(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, out, base, pixels);
-                ConvSupport.addBiasAndRelu(kernels, g, out, base, bias, relu);
+                if (relu && bias != null) {
+                    kernels.gatherBiasRelu(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, bias.data(),
+                            bias.offset(), out, base, pixels);
+                } else {
+                    kernels.gather(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, out, base, pixels);
+                    ConvSupport.addBiasAndRelu(kernels, g, out, base, bias, relu);
+                }
             }
         });
     }

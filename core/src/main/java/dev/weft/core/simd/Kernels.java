@@ -120,6 +120,15 @@ public interface Kernels {
                 int outOffset, int outStride);
 
     /**
+     * {@link #gather} with a bias per row added and the ReLU applied as each value is written: {@code v =
+     * x[rowOffsets[r] + index[indexOffset + i]] + bias[biasOffset + r]}, then {@code out[outOffset + r * outStride
+     * + i] = v > 0 ? v : 0}. The same bits as gathering, adding the bias and applying {@link #relu} one pass after
+     * the other (a convolution's output turned into NCHW while still in registers).
+     */
+    void gatherBiasRelu(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] bias,
+                        int biasOffset, float[] out, int outOffset, int outStride);
+
+    /**
      * The forward product of a stride-1, unpadded convolution for one item, with every input value multiplied
      * where it lies (nothing unfolded, gathered or packed): {@code out[outOffset + p * width + o] =
      * sum_{t < taps.length} x[xOffset + p + taps[t]] * wT[tapWeightIndex(taps.length, width, t, o)]} for

@@ -72,6 +72,18 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void gatherBiasRelu(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset,
+                               float[] bias, int biasOffset, float[] out, int outOffset, int outStride) {
+        for (int r = 0; r < rows; r++) {
+            float b = bias[biasOffset + r];
+            for (int i = 0; i < n; i++) {
+                float v = x[rowOffsets[r] + index[indexOffset + i]] + b;
+                out[outOffset + r * outStride + i] = v > 0f ? v : 0f;
+            }
+        }
+    }
+
+    @Override
     public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
                              int outOffset) {
         for (int p = 0; p < positions; p++) {

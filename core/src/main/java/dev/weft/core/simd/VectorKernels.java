@@ -851,6 +851,41 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public void gatherBiasRelu(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset,
+                               float[] bias, int biasOffset, float[] out, int outOffset, int outStride) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            // As in gather: a run of consecutive indices is one plain load per row.
+            int start = index[indexOffset + i];
+            boolean consecutive = IntVector.fromArray(IS, index, indexOffset + i).sub(IOTA)
+                    .compare(VectorOperators.EQ, start).allTrue();
+            int dst = outOffset + i;
+            if (consecutive) {
+                for (int r = 0; r < rows; r++, dst += outStride) {
+                    FloatVector v = FloatVector.fromArray(S, x, rowOffsets[r] + start).add(bias[biasOffset + r]);
+                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, dst);
+                }
+            } else {
+                for (int r = 0; r < rows; r++, dst += outStride) {
+                    FloatVector v = FloatVector.fromArray(S, x, rowOffsets[r], index, indexOffset + i)
+                            .add(bias[biasOffset + r]);
+                    zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, dst);
+                }
+            }
+        }
+        if (i < n) {
+            for (int r = 0; r < rows; r++) {
+                float b = bias[biasOffset + r];
+                for (int j = i; j < n; j++) {
+                    float v = x[rowOffsets[r] + index[indexOffset + j]] + b;
+                    out[outOffset + r * outStride + j] = v > 0f ? v : 0f;
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------- element-wise
 
     @Override

@@ -75,6 +75,43 @@ class VectorKernelsTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void gatherBiasReluIsAGatherThenTheBiasThenTheReluInBothImplementations(int n) {
+        int rows = 3;
+        int stride = n + 5;
+        int[] rowOffsets = {5, 0, 2 * n + 1};
+        float[] x = random(5 * n + 7, 4);
+        x[0] = Float.NaN;                     // read by the rows that start at 0 wherever index is 0
+        x[1] = -0f;
+        float[] bias = {9f, 0.25f, -0.5f, 0f};
+        int[] index = new int[n + OFFSET];
+        java.util.Random r = new java.util.Random(n + 1);
+        for (int i = 0; i < index.length; i++) {
+            // Runs of consecutive indices (plain loads) and scattered ones (gathers).
+            index[i] = i % 40 < 20 ? i % 40 : r.nextInt(3 * n);
+        }
+        float[] expected = new float[OFFSET + rows * stride];
+        for (int row = 0; row < rows; row++) {
+            for (int i = 0; i < n; i++) {
+                float v = x[rowOffsets[row] + index[OFFSET - 1 + i]] + bias[1 + row];
+                expected[OFFSET + row * stride + i] = v > 0f ? v : 0f;
+            }
+        }
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] got = new float[OFFSET + rows * stride];
+            java.util.Arrays.fill(got, -7f);
+            kernels.gatherBiasRelu(rows, n, x, rowOffsets, index, OFFSET - 1, bias, 1, got, OFFSET, stride);
+            for (int row = 0; row < rows; row++) {
+                int from = OFFSET + row * stride;
+                assertThat(java.util.Arrays.copyOfRange(got, from, from + n)).as("%s, row %d", kernels.name(), row)
+                        .containsExactly(java.util.Arrays.copyOfRange(expected, from, from + n));
+                assertThat(java.util.Arrays.copyOfRange(got, from + n, from + stride)).as("gap after row %d", row)
+                        .containsOnly(-7f);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void gatherOfConsecutiveIndicesAndOfAlmostConsecutiveOnesReadsTheRightElements(int n) {
         float[] x = random(2 * n + 50, 4);
         int[] index = new int[n];
