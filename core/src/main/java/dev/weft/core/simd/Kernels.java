@@ -270,7 +270,9 @@ public interface Kernels {
      * {@code planes} consecutive {@code (height / 2) x (width / 2)} planes (an odd last row or column is dropped):
      * for the window with corner {@code i} and elements {@code a = in[i], b = in[i + 1], c = in[i + width],
      * d = in[i + width + 1]}, {@code out = max(max(a, b), max(c, d))} with {@link Math#max} (so a NaN in the
-     * window gives NaN, and {@code +0} beats {@code -0}). If {@code argmax} is not null, its entries from
+     * window gives NaN, and {@code +0} beats {@code -0}; without winners the maxima may be taken in another order,
+     * which gives the same value, though a window holding two different NaNs may give either). If {@code argmax} is
+     * not null, its entries from
      * {@code argmaxOffset} on receive {@code indexBase + } the winner's position in the input run: {@code b} only
      * if {@code b > a}, the bottom pair only if its maximum is greater than the top pair's, so ties go to the
      * first element in row-major order (a NaN is never greater, so it wins only from the first place of its

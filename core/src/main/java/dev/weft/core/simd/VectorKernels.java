@@ -311,8 +311,8 @@ final class VectorKernels implements Kernels {
                     }
                 }
             } else if (mr == MR && L == 2 * MR) {
-                // op(A)[i, p] = A[i, p]: L steps of the MR rows at a time, turned in registers (a gather of 16
-                // lanes from 8 rows costs about twice as much).
+                // op(A)[i, p] = A[i, p]: L steps of the MR rows at a time, turned in registers (the gathers below,
+                // 16 lanes from 8 rows, take about three times as long).
                 int src = aOffset + (ic + ir) * lda + pc;
                 int p = 0;
                 for (; p + L <= kc; p += L) {
@@ -1410,14 +1410,27 @@ final class VectorKernels implements Kernels {
                     || top + (2 * vectorRows - 1) * width + 2 * chunked >= in.length)) {
                 vectorRows--;
             }
-            // One loop over the chunks of all those rows, with one call site: a loop per row costs more than the
-            // row's one or two chunks.
+            // One loop over the chunks of all those rows: a loop per row costs more than the row's one or two
+            // chunks. Each chunk takes L/2 windows, the comparisons of ScalarKernels.maxPool2x2Row lane by lane,
+            // and stores L lanes (the upper half zeros). Written out, not a helper: a call C2 does not inline
+            // runs the vector operations out of line, many times slower.
             int x = 0;
             int y = 0;
             for (int c = 0, chunks = vectorRows * (chunked / half); c < chunks; c++) {
                 int o = row + y * outW + x;
                 int i = top + 2 * y * width + 2 * x;
-                poolChunkWithWinners(in, i, width, out, outOffset + o, argmax, argmaxOffset + o, topIndex + i - top);
+                FloatVector va = FloatVector.fromArray(S, in, i);
+                FloatVector vb = FloatVector.fromArray(S, in, i + 1);
+                FloatVector vc = FloatVector.fromArray(S, in, i + width);
+                FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
+                FloatVector upper = va.max(vb);
+                FloatVector lower = vc.max(vd);
+                evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats().intoArray(out, outOffset + o);
+                IntVector index = IOTA.add(topIndex + i - top);
+                IntVector upperIndex = index.add(1, vb.compare(VectorOperators.GT, va).cast(IS));
+                IntVector lowerIndex = index.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(IS));
+                IntVector winner = upperIndex.blend(lowerIndex, lower.compare(VectorOperators.GT, upper).cast(IS));
+                evenLanes(winner).intoArray(argmax, argmaxOffset + o);
                 x += half;
                 if (x >= outW) {
                     x = 0;
@@ -1430,27 +1443,6 @@ final class VectorKernels implements Kernels {
                         argmaxOffset + o, topIndex + 2 * r * width);
             }
         }
-    }
-
-    /**
-     * L/2 windows side by side and their winners, the first window with its top left at {@code in[i]} (index
-     * {@code j}), into {@code out[o ...]} and {@code argmax[a ...]}: L lanes stored, the upper half zeros. The
-     * comparisons of {@link ScalarKernels#maxPool2x2Row}, lane by lane.
-     */
-    private static void poolChunkWithWinners(float[] in, int i, int width, float[] out, int o, int[] argmax, int a,
-                                             int j) {
-        FloatVector va = FloatVector.fromArray(S, in, i);
-        FloatVector vb = FloatVector.fromArray(S, in, i + 1);
-        FloatVector vc = FloatVector.fromArray(S, in, i + width);
-        FloatVector vd = FloatVector.fromArray(S, in, i + width + 1);
-        FloatVector upper = va.max(vb);
-        FloatVector lower = vc.max(vd);
-        evenLanes(upper.max(lower).reinterpretAsInts()).reinterpretAsFloats().intoArray(out, o);
-        IntVector index = IOTA.add(j);
-        IntVector upperIndex = index.add(1, vb.compare(VectorOperators.GT, va).cast(IS));
-        IntVector lowerIndex = index.add(width).add(1, vd.compare(VectorOperators.GT, vc).cast(IS));
-        IntVector winner = upperIndex.blend(lowerIndex, lower.compare(VectorOperators.GT, upper).cast(IS));
-        evenLanes(winner).intoArray(argmax, a);
     }
 
     /**
@@ -1476,33 +1468,28 @@ final class VectorKernels implements Kernels {
                     || top + (2 * vectorRows - 1) * width + 2 * chunked > in.length)) {
                 vectorRows--;
             }
-            if (outW <= L) {
-                // One chunk a row: a loop over rows alone, whose range checks C2 hoists (a chunk loop inside it
-                // would cost more per row than the chunk itself).
-                for (int y = 0; y < vectorRows; y++) {
-                    poolChunk(in, top + 2 * y * width, width, out, outOffset + row + y * outW);
-                }
-            } else {
-                for (int y = 0; y < vectorRows; y++) {
-                    for (int x = 0; x < outW; x += L) {
-                        poolChunk(in, top + 2 * y * width + 2 * x, width, out, outOffset + row + y * outW + x);
-                    }
+            // One loop over the chunks of all those rows, as with winners.
+            int x = 0;
+            int y = 0;
+            for (int c = 0, chunks = vectorRows * (chunked / L); c < chunks; c++) {
+                int i = top + 2 * y * width + 2 * x;
+                FloatVector left = FloatVector.fromArray(S, in, i).max(FloatVector.fromArray(S, in, i + width));
+                FloatVector right = FloatVector.fromArray(S, in, i + L)
+                        .max(FloatVector.fromArray(S, in, i + L + width));
+                FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
+                FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
+                evens.max(odds).intoArray(out, outOffset + row + y * outW + x);
+                x += L;
+                if (x >= outW) {
+                    x = 0;
+                    y++;
                 }
             }
-            for (int y = vectorRows; y < outH; y++) {
-                ScalarKernels.maxPool2x2Row(0, outW, width, in, top + 2 * y * width, out, outOffset + row + y * outW,
+            for (int r = vectorRows; r < outH; r++) {
+                ScalarKernels.maxPool2x2Row(0, outW, width, in, top + 2 * r * width, out, outOffset + row + r * outW,
                         null, 0, 0);
             }
         }
-    }
-
-    /** L windows side by side, the first with its top left at {@code in[i]}, into {@code out[o ...]}. */
-    private static void poolChunk(float[] in, int i, int width, float[] out, int o) {
-        FloatVector left = FloatVector.fromArray(S, in, i).max(FloatVector.fromArray(S, in, i + width));
-        FloatVector right = FloatVector.fromArray(S, in, i + L).max(FloatVector.fromArray(S, in, i + L + width));
-        FloatVector evens = left.rearrange(EVENS).blend(right.rearrange(EVENS), UPPER_HALF);
-        FloatVector odds = left.rearrange(ODDS).blend(right.rearrange(ODDS), UPPER_HALF);
-        evens.max(odds).intoArray(out, o);
     }
 
     // ------------------------------------------------------------------------------------- Adam update
