@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * 2x2/stride-2 max pooling of the reference CNN's two pooling layers at batch 64 (input {@code [64, 32, 26, 26]},
- * 5.5 MB, and {@code [64, 64, 11, 11]}, 2 MB), forward (values and winners) and backward (scatter to the winners,
- * zeros elsewhere), on one thread. The forward pass is the {@link Kernels#maxPool2x2} kernel, SIMD
+ * 5.5 MB, and {@code [64, 64, 11, 11]}, 2 MB), forward (values and winners, as in training; values only, as in
+ * inference) and backward (scatter to the winners, zeros elsewhere), on one thread. The forward pass is the {@link Kernels#maxPool2x2} kernel, SIMD
  * ({@link Kernels#get()}) against the scalar twin; the backward pass is {@link Pooling#maxBackward} (no SIMD).
  * The input is a ReLU output (half of it zeros, so many windows tie), as in training. Scores are milliseconds per
  * call, the unit of {@code TrainThroughput --profile}.
@@ -76,6 +76,13 @@ public class PoolingBenchmark {
     @Benchmark
     public Tensor forward() {
         kernels.maxPool2x2(planes, height, width, input.data(), 0, output.data(), 0, winners, 0, 0);
+        return output;
+    }
+
+    /** The forward pass of inference: values only, no winners kept. */
+    @Benchmark
+    public Tensor forwardWithoutWinners() {
+        kernels.maxPool2x2(planes, height, width, input.data(), 0, output.data(), 0, null, 0, 0);
         return output;
     }
 
