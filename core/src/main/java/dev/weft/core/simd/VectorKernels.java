@@ -195,7 +195,9 @@ final class VectorKernels implements Kernels {
     /**
      * Tiles of {@code MR} positions by {@code NR} output channels, the micro-kernel's shape with the roles of the
      * operands swapped: each step broadcasts the tile's {@code MR} input values of one tap (consecutive in the
-     * input) and loads two vectors of that tap's weights. Depth blocks as in {@link #sgemm}; a last tile shorter
+     * input) and loads two vectors of that tap's weights; a depth block whose taps come in runs of three consecutive
+     * offsets (a 3x3 kernel's) runs {@link #convolutionRunsTile}, which gives the same sums with fewer loads. Depth
+     * blocks as in {@link #sgemm}; a last tile shorter
      * than {@code MR} positions is computed from {@code MR} positions back into the edge tile, and only its new
      * positions are kept. Widths that are not a multiple of {@code NR}, and fewer than {@code MR} positions, are
      * computed one element at a time with the same fused multiply-adds.
@@ -229,15 +231,27 @@ final class VectorKernels implements Kernels {
                 }
                 continue;
             }
+            boolean runs = kc % 3 == 0 && inRunsOfThree(taps, pc, kc);
             for (int jr = 0; jr < width; jr += NR) {
                 int wi = tapWeightIndex(k, width, pc, jr);
                 for (int p = 0; p < positions; p += MR) {
                     int ci = outOffset + p * width + jr;
                     if (p + MR <= positions) {
-                        convolutionTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width, accumulate);
+                        if (runs && accumulate) {
+                            convolutionRunsTile(kc, x, xOffset + p, taps, pc, wT, wi, tile, 0, NR);
+                            addWholeTile(tile, out, ci, width);
+                        } else if (runs) {
+                            convolutionRunsTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width);
+                        } else {
+                            convolutionTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width, accumulate);
+                        }
                     } else {
                         int start = positions - MR;
-                        convolutionTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR, false);
+                        if (runs) {
+                            convolutionRunsTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR);
+                        } else {
+                            convolutionTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR, false);
+                        }
                         addTile(positions - p, NR, accumulate, tile, (p - start) * NR, out, ci, width);
                     }
                 }
@@ -646,6 +660,99 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * {@link #convolutionTile} for a depth block whose taps come in runs of three consecutive offsets (see
+     * {@link #inRunsOfThree}), as a 3x3 kernel's {@code (c, i, 0..2)} do. The three taps of a run read the tile's
+     * input shifted by 0, 1 and 2, so one step takes a run: it broadcasts the ten input values {@code x[pa + 0..9]}
+     * once each, in order, and multiplies each by the run's weight vectors ({@code u}, {@code v}, {@code z}) of the
+     * rows it belongs to: 10 broadcasts and 6 weight loads per 48 multiply-adds, where three steps of
+     * {@link #convolutionTile} take 24 and 6, with three range checks and three loads of the tap table. Each
+     * accumulator still takes the run's taps in order, so every element gets the same sums, bit for bit. The tile
+     * only stores; a later depth block's tile is added to C by {@link #addWholeTile}, since with an adding branch
+     * here as well JDK 17's C2 at times left the stores' intrinsics out of the compiled method, boxing every vector
+     * (the whole training step ran at less than half speed).
+     */
+    private static void convolutionRunsTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi,
+                                            float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p += 3) {
+            int pa = xBase + taps[t0 + p];
+            int pb = wi + p * NR;
+            FloatVector u0 = FloatVector.fromArray(S, w, pb);
+            FloatVector u1 = FloatVector.fromArray(S, w, pb + 1 * L);
+            FloatVector v0 = FloatVector.fromArray(S, w, pb + NR);
+            FloatVector v1 = FloatVector.fromArray(S, w, pb + NR + 1 * L);
+            FloatVector z0 = FloatVector.fromArray(S, w, pb + 2 * NR);
+            FloatVector z1 = FloatVector.fromArray(S, w, pb + 2 * NR + 1 * L);
+            FloatVector a = FloatVector.broadcast(S, x[pa + 0]);
+            c00 = a.fma(u0, c00); c01 = a.fma(u1, c01);
+            a = FloatVector.broadcast(S, x[pa + 1]);
+            c10 = a.fma(u0, c10); c11 = a.fma(u1, c11);
+            c00 = a.fma(v0, c00); c01 = a.fma(v1, c01);
+            a = FloatVector.broadcast(S, x[pa + 2]);
+            c20 = a.fma(u0, c20); c21 = a.fma(u1, c21);
+            c10 = a.fma(v0, c10); c11 = a.fma(v1, c11);
+            c00 = a.fma(z0, c00); c01 = a.fma(z1, c01);
+            a = FloatVector.broadcast(S, x[pa + 3]);
+            c30 = a.fma(u0, c30); c31 = a.fma(u1, c31);
+            c20 = a.fma(v0, c20); c21 = a.fma(v1, c21);
+            c10 = a.fma(z0, c10); c11 = a.fma(z1, c11);
+            a = FloatVector.broadcast(S, x[pa + 4]);
+            c40 = a.fma(u0, c40); c41 = a.fma(u1, c41);
+            c30 = a.fma(v0, c30); c31 = a.fma(v1, c31);
+            c20 = a.fma(z0, c20); c21 = a.fma(z1, c21);
+            a = FloatVector.broadcast(S, x[pa + 5]);
+            c50 = a.fma(u0, c50); c51 = a.fma(u1, c51);
+            c40 = a.fma(v0, c40); c41 = a.fma(v1, c41);
+            c30 = a.fma(z0, c30); c31 = a.fma(z1, c31);
+            a = FloatVector.broadcast(S, x[pa + 6]);
+            c60 = a.fma(u0, c60); c61 = a.fma(u1, c61);
+            c50 = a.fma(v0, c50); c51 = a.fma(v1, c51);
+            c40 = a.fma(z0, c40); c41 = a.fma(z1, c41);
+            a = FloatVector.broadcast(S, x[pa + 7]);
+            c70 = a.fma(u0, c70); c71 = a.fma(u1, c71);
+            c60 = a.fma(v0, c60); c61 = a.fma(v1, c61);
+            c50 = a.fma(z0, c50); c51 = a.fma(z1, c51);
+            a = FloatVector.broadcast(S, x[pa + 8]);
+            c70 = a.fma(v0, c70); c71 = a.fma(v1, c71);
+            c60 = a.fma(z0, c60); c61 = a.fma(z1, c61);
+            a = FloatVector.broadcast(S, x[pa + 9]);
+            c70 = a.fma(z0, c70); c71 = a.fma(z1, c71);
+        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + 1 * L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + 1 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + 1 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + 1 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + 1 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + 1 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + 1 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + 1 * L);
+    }
+
+    /** Adds an {@code MR x NR} tile ({@code NR} floats a row) to C. */
+    private static void addWholeTile(float[] tile, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            int at = ci + r * ldc;
+            FloatVector.fromArray(S, c, at).add(FloatVector.fromArray(S, tile, r * NR)).intoArray(c, at);
+            FloatVector.fromArray(S, c, at + L).add(FloatVector.fromArray(S, tile, r * NR + L)).intoArray(c, at + L);
+        }
+    }
+
     @Override
     public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
                            float[] out, int outOffset) {
@@ -677,11 +784,13 @@ final class VectorKernels implements Kernels {
      * with one range check where {@link #weightTile} pays one per row.
      */
     private static boolean inRunsOfThree(int[] rowStarts) {
-        if (rowStarts.length == 0 || rowStarts.length % 9 != 0) {
-            return false;
-        }
-        for (int r = 0; r < rowStarts.length; r += 3) {
-            if (rowStarts[r + 1] != rowStarts[r] + 1 || rowStarts[r + 2] != rowStarts[r] + 2) {
+        return rowStarts.length != 0 && rowStarts.length % 9 == 0 && inRunsOfThree(rowStarts, 0, rowStarts.length);
+    }
+
+    /** Whether {@code starts[from, from + count)} are runs of three consecutive values ({@code count % 3 == 0}). */
+    private static boolean inRunsOfThree(int[] starts, int from, int count) {
+        for (int r = from; r < from + count; r += 3) {
+            if (starts[r + 1] != starts[r] + 1 || starts[r + 2] != starts[r] + 2) {
                 return false;
             }
         }

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Kernels#convolveRows}: both implementations against the exact (double) sums, and each against its own
  * GEMM of the weights with the unfolded input, bit for bit, on odd numbers of positions (fewer than a tile,
  * one past a tile), widths that are and are not a whole number of panels, and tap counts of one and several depth
- * blocks.
+ * blocks; with taps scattered, and with taps in runs of three consecutive offsets as a 3x3 kernel's are (the vector
+ * kernels' tile for such runs), all through or in the first depth block only.
  */
 class ConvolveRowsTest {
     private static final int OFFSET = 5;
@@ -23,22 +24,30 @@ class ConvolveRowsTest {
     static Stream<Arguments> shapes() {
         int panel = new VectorKernels().panelWidth();
         return Stream.of(
-                Arguments.of(1, panel, 1), Arguments.of(3, panel, 9), Arguments.of(7, panel, 17),
-                Arguments.of(8, panel, 18), Arguments.of(9, 2 * panel, 288), Arguments.of(17, panel, 300),
-                Arguments.of(33, 2 * panel, 577), Arguments.of(100, panel, 31), Arguments.of(9, 5, 17),
-                Arguments.of(17, panel + 1, 300), Arguments.of(1, 1, 1));
+                Arguments.of(1, panel, 1, false), Arguments.of(3, panel, 9, false), Arguments.of(7, panel, 17, false),
+                Arguments.of(8, panel, 18, false), Arguments.of(9, 2 * panel, 288, false),
+                Arguments.of(17, panel, 300, false), Arguments.of(33, 2 * panel, 577, false),
+                Arguments.of(100, panel, 31, false), Arguments.of(9, 5, 17, false),
+                Arguments.of(17, panel + 1, 300, false), Arguments.of(1, 1, 1, false),
+                // Taps in runs of three: one tile, several depth blocks with an edge tile, runs in the first of two
+                // blocks only (287 taps), too few positions for a tile, and a width that is not whole panels.
+                Arguments.of(8, panel, 9, true), Arguments.of(9, 2 * panel, 288, true),
+                Arguments.of(33, 2 * panel, 576, true), Arguments.of(19, panel, 287, true),
+                Arguments.of(5, panel, 27, true), Arguments.of(11, 5, 18, true));
     }
 
     /**
      * An input, taps scattered over it (repeats allowed) and transposed weights ({@code [K, width]} row-major), with
-     * a fixed seed.
+     * a fixed seed. With {@code runs}, each whole group of three taps is a run of consecutive offsets from a
+     * scattered start, and the one or two taps left over are scattered.
      */
     private record Case(int positions, int width, float[] x, int[] taps, float[] wT) {
-        static Case of(int positions, int width, int k) {
+        static Case of(int positions, int width, int k, boolean runs) {
             Random r = new Random(31L * positions + width + 7L * k);
             int[] taps = new int[k];
             for (int t = 0; t < k; t++) {
-                taps[t] = r.nextInt(4 * positions + 40);
+                boolean inRun = runs && t % 3 != 0 && t - t % 3 + 2 < k;
+                taps[t] = inRun ? taps[t - 1] + 1 : r.nextInt(4 * positions + 38);
             }
             float[] x = new float[OFFSET + 4 * positions + 40 + positions];
             for (int i = 0; i < x.length; i++) {
@@ -75,9 +84,9 @@ class ConvolveRowsTest {
         return laid;
     }
 
-    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @ParameterizedTest(name = "positions={0} width={1} taps={2} runs={3}")
     @MethodSource("shapes")
-    void tapWeightIndexPlacesEveryWeightOnceWithRowsOfAPanelAPanelApart(int positions, int width, int k) {
+    void tapWeightIndexPlacesEveryWeightOnceWithRowsOfAPanelAPanelApart(int positions, int width, int k, boolean runs) {
         for (Kernels kernels : new Kernels[] {simd, scalar}) {
             boolean[] taken = new boolean[k * width];
             for (int t = 0; t < k; t++) {
@@ -96,10 +105,10 @@ class ConvolveRowsTest {
         }
     }
 
-    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @ParameterizedTest(name = "positions={0} width={1} taps={2} runs={3}")
     @MethodSource("shapes")
-    void bothImplementationsGiveTheSumsOverTapsWithinRounding(int positions, int width, int k) {
-        Case c = Case.of(positions, width, k);
+    void bothImplementationsGiveTheSumsOverTapsWithinRounding(int positions, int width, int k, boolean runs) {
+        Case c = Case.of(positions, width, k, runs);
         float[] fast = c.run(simd);
         float[] plain = c.run(scalar);
         for (int p = 0; p < positions; p++) {
@@ -124,10 +133,10 @@ class ConvolveRowsTest {
         }
     }
 
-    @ParameterizedTest(name = "positions={0} width={1} taps={2}")
+    @ParameterizedTest(name = "positions={0} width={1} taps={2} runs={3}")
     @MethodSource("shapes")
-    void eachImplementationEqualsItsOwnGemmOfTheWeightsWithTheUnfoldedInput(int positions, int width, int k) {
-        Case c = Case.of(positions, width, k);
+    void eachImplementationEqualsItsOwnGemmOfTheWeightsWithTheUnfoldedInput(int positions, int width, int k, boolean runs) {
+        Case c = Case.of(positions, width, k, runs);
         float[] weights = new float[width * k];            // W [width, K]
         float[] cols = new float[k * positions];           // cols [K, positions]
         for (int t = 0; t < k; t++) {
