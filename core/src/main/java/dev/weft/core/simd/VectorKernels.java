@@ -1143,10 +1143,13 @@ final class VectorKernels implements Kernels {
     @Override
     public void affineAxpyMasked(int n, float[] dy, int dyOffset, float scale, float shift, float alpha, float[] x,
                                  int xOffset, float maskScale, float maskShift, float[] out, int outOffset) {
+        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector xv = FloatVector.fromArray(S, x, xOffset + i);
-            FloatVector affine = masked(dy, dyOffset + i, xv, maskScale, maskShift).mul(scale).add(shift);
+            FloatVector g = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i),
+                    xv.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
+            FloatVector affine = g.mul(scale).add(shift);
             xv.mul(alpha).add(affine).intoArray(out, outOffset + i);
         }
         for (; i < n; i++) {
@@ -1154,15 +1157,6 @@ final class VectorKernels implements Kernels {
             float g = xi * maskScale + maskShift > 0f ? dy[dyOffset + i] : 0f;
             out[outOffset + i] = (g * scale + shift) + alpha * xi;
         }
-    }
-
-    /**
-     * {@code dy} where {@code x * maskScale + maskShift > 0}, else 0: one vector of what {@link #reluBackward}
-     * writes for {@link #affineRelu}'s output, whose sign it recomputes with the same multiply and add.
-     */
-    private static FloatVector masked(float[] dy, int dyIndex, FloatVector x, float maskScale, float maskShift) {
-        return FloatVector.zero(S).blend(FloatVector.fromArray(S, dy, dyIndex),
-                x.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
     }
 
     @Override
@@ -1334,10 +1328,16 @@ final class VectorKernels implements Kernels {
         sums[1] = dot;
     }
 
-    /** {@link #sumAndDot}'s steps on the masked gradient, each vector of it made where it is used. */
+    /**
+     * {@link #sumAndDot}'s steps on the masked gradient, each vector of it made where it is used: {@code dy} where
+     * {@code x * maskScale + maskShift > 0} (the multiply and add {@link #affineRelu} computed), zero elsewhere.
+     * Written out at each use: as a helper taking the vector, C2 at times compiled it on its own and called it
+     * ("already compiled into a medium method"), boxing each vector.
+     */
     @Override
     public void sumAndDotMasked(int n, float[] dy, int dyOffset, float[] x, int xOffset, float maskScale,
                                 float maskShift, float[] sums) {
+        FloatVector zero = FloatVector.zero(S);
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         FloatVector d0 = FloatVector.zero(S);
@@ -1347,36 +1347,43 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
             FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
-            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
+            FloatVector g0 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i),
+                    x0.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s0 = s0.add(g0);
             d0 = g0.fma(x0, d0);
             FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
-            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
+            FloatVector g1 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i + L),
+                    x1.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s1 = s1.add(g1);
             d1 = g1.fma(x1, d1);
             FloatVector x2 = FloatVector.fromArray(S, x, xOffset + i + 2 * L);
-            FloatVector g2 = masked(dy, dyOffset + i + 2 * L, x2, maskScale, maskShift);
+            FloatVector g2 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i + 2 * L),
+                    x2.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s0 = s0.add(g2);
             d2 = g2.fma(x2, d2);
             FloatVector x3 = FloatVector.fromArray(S, x, xOffset + i + 3 * L);
-            FloatVector g3 = masked(dy, dyOffset + i + 3 * L, x3, maskScale, maskShift);
+            FloatVector g3 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i + 3 * L),
+                    x3.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s1 = s1.add(g3);
             d3 = g3.fma(x3, d3);
         }
         if (i <= n - 2 * L) {
             FloatVector x0 = FloatVector.fromArray(S, x, xOffset + i);
-            FloatVector g0 = masked(dy, dyOffset + i, x0, maskScale, maskShift);
+            FloatVector g0 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i),
+                    x0.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s0 = s0.add(g0);
             d0 = g0.fma(x0, d0);
             FloatVector x1 = FloatVector.fromArray(S, x, xOffset + i + L);
-            FloatVector g1 = masked(dy, dyOffset + i + L, x1, maskScale, maskShift);
+            FloatVector g1 = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i + L),
+                    x1.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s1 = s1.add(g1);
             d0 = g1.fma(x1, d0);
             i += 2 * L;
         }
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector xi = FloatVector.fromArray(S, x, xOffset + i);
-            FloatVector gi = masked(dy, dyOffset + i, xi, maskScale, maskShift);
+            FloatVector gi = zero.blend(FloatVector.fromArray(S, dy, dyOffset + i),
+                    xi.mul(maskScale).add(maskShift).compare(VectorOperators.GT, 0f));
             s0 = s0.add(gi);
             d0 = gi.fma(xi, d0);
         }
