@@ -197,10 +197,10 @@ final class VectorKernels implements Kernels {
      * operands swapped: each step broadcasts the tile's {@code MR} input values of one tap (consecutive in the
      * input) and loads two vectors of that tap's weights; a depth block whose taps come in runs of three consecutive
      * offsets (a 3x3 kernel's) runs {@link #convolutionRunsTile}, which gives the same sums with fewer loads. Depth
-     * blocks as in {@link #sgemm}; a last tile shorter
-     * than {@code MR} positions is computed from {@code MR} positions back into the edge tile, and only its new
-     * positions are kept. Widths that are not a multiple of {@code NR}, and fewer than {@code MR} positions, are
-     * computed one element at a time with the same fused multiply-adds.
+     * blocks as in {@link #sgemm}; a last tile shorter than {@code MR} positions is computed from {@code MR}
+     * positions back into the edge tile, and only its new positions are kept. Widths that are not a multiple of
+     * {@code NR}, and fewer than {@code MR} positions, are computed one element at a time with the same fused
+     * multiply-adds.
      */
     @Override
     public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
@@ -669,8 +669,7 @@ final class VectorKernels implements Kernels {
      * {@link #convolutionTile} take 24 and 6, with three range checks and three loads of the tap table. Each
      * accumulator still takes the run's taps in order, so every element gets the same sums, bit for bit. The tile
      * only stores; a later depth block's tile is added to C by {@link #addWholeTile}, since with an adding branch
-     * here as well JDK 17's C2 at times left the stores' intrinsics out of the compiled method, boxing every vector
-     * (the whole training step ran at less than half speed).
+     * here as well JDK 17's C2 at times left the stores' intrinsics out of the compiled method, boxing every vector.
      */
     private static void convolutionRunsTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi,
                                             float[] c, int ci, int ldc) {
