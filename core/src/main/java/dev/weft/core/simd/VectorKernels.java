@@ -236,23 +236,23 @@ final class VectorKernels implements Kernels {
                 int wi = tapWeightIndex(k, width, pc, jr);
                 for (int p = 0; p < positions; p += MR) {
                     int ci = outOffset + p * width + jr;
-                    if (p + MR <= positions) {
-                        if (runs && accumulate) {
-                            convolutionRunsTile(kc, x, xOffset + p, taps, pc, wT, wi, tile, 0, NR);
-                            addWholeTile(tile, out, ci, width);
-                        } else if (runs) {
-                            convolutionRunsTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width);
-                        } else {
-                            convolutionTile(kc, x, xOffset + p, taps, pc, wT, wi, out, ci, width, accumulate);
-                        }
+                    boolean whole = p + MR <= positions;
+                    int start = whole ? p : positions - MR;
+                    // The tiles only store (see convolutionRunsTile): a tile that adds to C, or an edge tile, is
+                    // computed into scratch and added after.
+                    boolean direct = whole && !accumulate;
+                    float[] into = direct ? out : tile;
+                    int at = direct ? ci : 0;
+                    int ld = direct ? width : NR;
+                    if (runs) {
+                        convolutionRunsTile(kc, x, xOffset + start, taps, pc, wT, wi, into, at, ld);
                     } else {
-                        int start = positions - MR;
-                        if (runs) {
-                            convolutionRunsTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR);
-                        } else {
-                            convolutionTile(kc, x, xOffset + start, taps, pc, wT, wi, tile, 0, NR, false);
-                        }
+                        convolutionTile(kc, x, xOffset + start, taps, pc, wT, wi, into, at, ld);
+                    }
+                    if (!whole) {
                         addTile(positions - p, NR, accumulate, tile, (p - start) * NR, out, ci, width);
+                    } else if (accumulate) {
+                        addWholeTile(tile, out, ci, width);
                     }
                 }
             }
@@ -587,11 +587,11 @@ final class VectorKernels implements Kernels {
      * {@link #microKernel} for {@link #convolveRows}: the {@code MR} values broadcast per step are the input at
      * {@code x[xBase + taps[t0 + p] + r]} (consecutive), the two vectors are row {@code p} of a panel of the weights
      * ({@code w[wi + p * NR ...]}: a constant stride, whose range checks C2 hoists out of the loop). The same
-     * arithmetic per element of C. A copy rather than one loop for both: reading A through an offset table would
-     * slow the plain GEMM's inner loop.
+     * arithmetic per element of C, stored: {@link #convolveRows} adds a later depth block's tile itself. A copy
+     * rather than one loop for both: reading A through an offset table would slow the plain GEMM's inner loop.
      */
     private static void convolutionTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi,
-                                        float[] c, int ci, int ldc, boolean accumulate) {
+                                        float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -622,42 +622,22 @@ final class VectorKernels implements Kernels {
             FloatVector a7 = FloatVector.broadcast(S, x[pa + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
         }
-        // Two plain branches: a vector chosen by a conditional expression defeats the intrinsics.
-        if (accumulate) {
-            FloatVector.fromArray(S, c, ci + 0 * ldc).add(c00).intoArray(c, ci + 0 * ldc);
-            FloatVector.fromArray(S, c, ci + 0 * ldc + 1 * L).add(c01).intoArray(c, ci + 0 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 1 * ldc).add(c10).intoArray(c, ci + 1 * ldc);
-            FloatVector.fromArray(S, c, ci + 1 * ldc + 1 * L).add(c11).intoArray(c, ci + 1 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc);
-            FloatVector.fromArray(S, c, ci + 2 * ldc + 1 * L).add(c21).intoArray(c, ci + 2 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc);
-            FloatVector.fromArray(S, c, ci + 3 * ldc + 1 * L).add(c31).intoArray(c, ci + 3 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc);
-            FloatVector.fromArray(S, c, ci + 4 * ldc + 1 * L).add(c41).intoArray(c, ci + 4 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc);
-            FloatVector.fromArray(S, c, ci + 5 * ldc + 1 * L).add(c51).intoArray(c, ci + 5 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c60).intoArray(c, ci + 6 * ldc);
-            FloatVector.fromArray(S, c, ci + 6 * ldc + 1 * L).add(c61).intoArray(c, ci + 6 * ldc + 1 * L);
-            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c70).intoArray(c, ci + 7 * ldc);
-            FloatVector.fromArray(S, c, ci + 7 * ldc + 1 * L).add(c71).intoArray(c, ci + 7 * ldc + 1 * L);
-        } else {
-            c00.intoArray(c, ci + 0 * ldc);
-            c01.intoArray(c, ci + 0 * ldc + 1 * L);
-            c10.intoArray(c, ci + 1 * ldc);
-            c11.intoArray(c, ci + 1 * ldc + 1 * L);
-            c20.intoArray(c, ci + 2 * ldc);
-            c21.intoArray(c, ci + 2 * ldc + 1 * L);
-            c30.intoArray(c, ci + 3 * ldc);
-            c31.intoArray(c, ci + 3 * ldc + 1 * L);
-            c40.intoArray(c, ci + 4 * ldc);
-            c41.intoArray(c, ci + 4 * ldc + 1 * L);
-            c50.intoArray(c, ci + 5 * ldc);
-            c51.intoArray(c, ci + 5 * ldc + 1 * L);
-            c60.intoArray(c, ci + 6 * ldc);
-            c61.intoArray(c, ci + 6 * ldc + 1 * L);
-            c70.intoArray(c, ci + 7 * ldc);
-            c71.intoArray(c, ci + 7 * ldc + 1 * L);
-        }
+        c00.intoArray(c, ci + 0 * ldc);
+        c01.intoArray(c, ci + 0 * ldc + 1 * L);
+        c10.intoArray(c, ci + 1 * ldc);
+        c11.intoArray(c, ci + 1 * ldc + 1 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + 1 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + 1 * L);
+        c40.intoArray(c, ci + 4 * ldc);
+        c41.intoArray(c, ci + 4 * ldc + 1 * L);
+        c50.intoArray(c, ci + 5 * ldc);
+        c51.intoArray(c, ci + 5 * ldc + 1 * L);
+        c60.intoArray(c, ci + 6 * ldc);
+        c61.intoArray(c, ci + 6 * ldc + 1 * L);
+        c70.intoArray(c, ci + 7 * ldc);
+        c71.intoArray(c, ci + 7 * ldc + 1 * L);
     }
 
     /**
@@ -667,9 +647,10 @@ final class VectorKernels implements Kernels {
      * once each, in order, and multiplies each by the run's weight vectors ({@code u}, {@code v}, {@code z}) of the
      * rows it belongs to: 10 broadcasts and 6 weight loads per 48 multiply-adds, where three steps of
      * {@link #convolutionTile} take 24 and 6, with three range checks and three loads of the tap table. Each
-     * accumulator still takes the run's taps in order, so every element gets the same sums, bit for bit. The tile
-     * only stores; a later depth block's tile is added to C by {@link #addWholeTile}, since with an adding branch
-     * here as well JDK 17's C2 at times left the stores' intrinsics out of the compiled method, boxing every vector.
+     * accumulator still takes the run's taps in order, so every element gets the same sums, bit for bit. Like
+     * {@link #convolutionTile}, the tile only stores and a later depth block's tile is added to C by
+     * {@link #addWholeTile}: with an adding branch in the tile as well, JDK 17's C2 at times left the stores'
+     * intrinsics out of the compiled method, boxing every vector.
      */
     private static void convolutionRunsTile(int kc, float[] x, int xBase, int[] taps, int t0, float[] w, int wi,
                                             float[] c, int ci, int ldc) {
