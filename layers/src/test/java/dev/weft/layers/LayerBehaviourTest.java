@@ -32,7 +32,7 @@ class LayerBehaviourTest {
         // The example docs/backprop.md gives.
         Conv2D conv2d2 = (Conv2D) Models.referenceCnn(1L).layers().get(3);
         assertThat(conv2d2.plan(64)).hasToString(
-                "forward IN_PLACE, weight gradient GEMM, input gradient IN_PLACE, groups of 7");
+                "forward IN_PLACE, weight gradient CHANNELS_LAST, input gradient IN_PLACE, groups of 7");
         assertThatThrownBy(() -> new Conv2D(8, 3).plan(64)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("build the model first");
     }

@@ -11,6 +11,8 @@ import dev.weft.core.Tensor;
  *       block by block straight into the GEMM's panels ({@link Unfolded}, an implicit im2col); the forward pass,
  *       the weight gradient, and the input gradient followed by col2im as matrix products.</li>
  *   <li>{@link DotWeightGradient}: the weight gradient of a kernel with few taps as dot products.</li>
+ *   <li>{@link ChannelsLastWeightGradient}: the grouped GEMM's weight gradient, with the group's input turned
+ *       channels-last so that its panels are mostly plain copies.</li>
  *   <li>{@link InPlaceForward} and {@link InPlaceWeightGradient}: for stride 1 without padding, the input
  *       multiplied where it lies ({@code Kernels.convolveRows}, {@code Kernels.weightRows}), nothing unfolded.</li>
  *   <li>{@link InPlaceInputGradient}: for stride 1 without padding, the input gradient as a convolution of the
@@ -87,6 +89,8 @@ public final class Convolution {
                 return new DotWeightGradient(g, plan.groupSize());
             case IN_PLACE:
                 return new InPlaceWeightGradient(g);
+            case CHANNELS_LAST:
+                return new ChannelsLastWeightGradient(g, plan.groupSize());
             default:
                 return gemm;
         }

@@ -51,6 +51,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * since the positions between rows are computed and dropped (a 3x3 output on a 5x5 input uses 9 of 13).
      */
     static final double FORWARD_FILL = 0.75;
+    /**
+     * From this many input channels on, the grouped weight gradient turns its input channels-last: a kernel row's
+     * taps, {@code kernelWidth * inChannels} consecutive values, then fill whole vectors that load in one piece.
+     */
+    static final int CHANNELS_LAST_MIN = 16;
 
     /** The algorithm of the forward pass. */
     public enum ForwardPath {
@@ -66,6 +71,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
     public enum WeightGradientPath {
         /** {@link GroupedGemm}: the output gradient times the unfolded input, transposed. */
         GEMM,
+        /**
+         * {@link ChannelsLastWeightGradient}: the same product, the group's input first turned channels-last so
+         * that a window's taps are runs of consecutive values; the same bits as {@link #GEMM}.
+         */
+        CHANNELS_LAST,
         /** {@link DotWeightGradient}: one dot product per weight, for kernels of few taps. */
         DOT,
         /** {@link InPlaceWeightGradient}: the input read where it lies, one image at a time. */
@@ -126,7 +136,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
      * time and gives the GEMM's bits), the weight gradient in place when the groups are of one item, and the input
      * gradient when more than 16 taps feed each input value and the output covers at least 65% of the input. A
-     * weight gradient of at most 16 taps is dot products; everything else is the grouped GEMM.
+     * weight gradient of at most 16 taps is dot products, one of at least 16 input channels otherwise the grouped
+     * GEMM on the input turned channels-last; everything else is the grouped GEMM.
      */
     public static ConvolutionPlan choose(ConvGeometry g) {
         int k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
@@ -141,7 +152,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         ForwardPath forward = inPlace && pixels >= FORWARD_FILL * gridPixels ? ForwardPath.IN_PLACE
                 : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
-                : inPlace && group == 1 ? WeightGradientPath.IN_PLACE : WeightGradientPath.GEMM;
+                : inPlace && group == 1 ? WeightGradientPath.IN_PLACE
+                : g.inChannels() >= CHANNELS_LAST_MIN ? WeightGradientPath.CHANNELS_LAST : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS
                 && pixels >= GRADIENT_FILL * g.height() * g.width();
         InputGradientPath inputGradient = gradientInPlace ? InputGradientPath.IN_PLACE : InputGradientPath.GEMM_COL2IM;

@@ -112,7 +112,9 @@ class ConvolutionTest {
         "2, 3, 7, 9, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // padded
         "1, 4, 10, 7, 3, 5, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",          // padded and strided, a 5x3 kernel
         "1, 2, 5, 5, 3, 4, 4, 3, SAME, GEMM, GEMM, GEMM_COL2IM",           // an even kernel, stride 3
-        "2, 31, 6, 7, 10, 3, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",
+        "2, 31, 6, 7, 10, 3, 3, 2, SAME, GEMM, CHANNELS_LAST, GEMM_COL2IM", // 31 channels, padded and strided
+        "3, 20, 9, 8, 6, 2, 3, 2, VALID, GEMM, CHANNELS_LAST, GEMM_COL2IM", // kernel rows of 60 taps, strided
+        "5, 16, 7, 7, 9, 3, 3, 1, VALID, IN_PLACE, CHANNELS_LAST, GEMM_COL2IM", // groups of 2 and a last group of 1
         "4, 7, 5, 5, 17, 3, 3, 1, VALID, GEMM, GEMM, GEMM_COL2IM",         // groups of 2, 9 of 13 grid positions
         "5, 3, 8, 9, 6, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // groups of 2 and a last group of 1
         "3, 2, 20, 18, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",         // one padded image per group
@@ -164,11 +166,12 @@ class ConvolutionTest {
 
     @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} stride={5} {6}: {7} plans")
     @CsvSource({
-        "2, 2, 20, 19, 5, 1, VALID, 12",    // groups of 1, in place fits: every path
-        "5, 8, 12, 12, 6, 1, VALID, 8",     // groups of 2: all but the in-place weight gradient
-        "4, 1, 12, 12, 8, 1, VALID, 8",     // few taps, groups of 2
-        "5, 3, 8, 9, 6, 1, SAME, 2",        // padded: no in-place path
-        "2, 3, 9, 8, 4, 2, VALID, 2"})      // strided: no in-place path
+        "2, 2, 20, 19, 5, 1, VALID, 16",    // groups of 1, in place fits: every path
+        "5, 8, 12, 12, 6, 1, VALID, 12",    // groups of 2: all but the in-place weight gradient
+        "4, 1, 12, 12, 8, 1, VALID, 12",    // few taps, groups of 2
+        "5, 3, 8, 9, 6, 1, SAME, 3",        // padded: no in-place path
+        "2, 3, 9, 8, 4, 2, VALID, 3",       // strided: no in-place path
+        "5, 17, 9, 9, 6, 2, SAME, 3"})      // padded and strided, 17 channels
     void everyPathThatFitsAGeometryMatchesTheReference(int batch, int in, int height, int width, int out, int stride,
                                                         Padding padding, int planCount) {
         ConvGeometry g = of(batch, in, height, width, out, 3, 3, stride, padding);
@@ -191,6 +194,23 @@ class ConvolutionTest {
         Tensor gemm = c.run(plan.withForward(ForwardPath.GEMM))[0];
         Tensor inPlace = c.run(plan.withForward(ForwardPath.IN_PLACE))[0];
         assertSameBits(inPlace, gemm, "output");
+    }
+
+    @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6} stride={7} {8}")
+    @CsvSource({
+        "5, 16, 7, 7, 9, 3, 3, 1, VALID",   // groups of 2 and a last group of 1
+        "2, 31, 6, 7, 10, 3, 3, 2, SAME",   // padded and strided
+        "3, 5, 9, 8, 40, 2, 3, 2, VALID",   // few channels, output channels past one panel
+        "7, 32, 13, 13, 64, 3, 3, 1, VALID"}) // the reference CNN's second layer, with a short last group
+    void theTwoGemmWeightGradientsGiveTheSameBits(int batch, int in, int height, int width, int out, int kh, int kw,
+                                                  int stride, Padding padding) {
+        // Channels-last reorders the product's columns (the taps), not the sum over windows each of them takes.
+        ConvGeometry g = of(batch, in, height, width, out, kh, kw, stride, padding);
+        Case c = Case.of(g);
+        ConvolutionPlan plan = ConvolutionPlan.choose(g);
+        Tensor gemm = c.run(plan.withWeightGradient(WeightGradientPath.GEMM))[2];
+        Tensor channelsLast = c.run(plan.withWeightGradient(WeightGradientPath.CHANNELS_LAST))[2];
+        assertSameBits(channelsLast, gemm, "dWeights");
     }
 
     @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
