@@ -11,8 +11,9 @@ import dev.weft.core.Tensor;
  *       block by block straight into the GEMM's panels ({@link Unfolded}, an implicit im2col); the forward pass,
  *       the weight gradient, and the input gradient followed by col2im as matrix products.</li>
  *   <li>{@link DotWeightGradient}: the weight gradient of a kernel with few taps as dot products.</li>
- *   <li>{@link ChannelsLastWeightGradient}: the grouped GEMM's weight gradient, with the group's input turned
- *       channels-last so that its panels are mostly plain copies.</li>
+ *   <li>{@link ChannelsLastWeightGradient} and {@link ChannelsLastInputGradient}: the grouped GEMM's weight
+ *       gradient and input gradient channels-last, so that the panels are mostly plain copies and col2im adds whole
+ *       vectors.</li>
  *   <li>{@link InPlaceForward} and {@link InPlaceWeightGradient}: for stride 1 without padding, the input
  *       multiplied where it lies ({@code Kernels.convolveRows}, {@code Kernels.weightRows}), nothing unfolded.</li>
  *   <li>{@link InPlaceInputGradient}: for stride 1 without padding, the input gradient as a convolution of the
@@ -97,7 +98,14 @@ public final class Convolution {
     }
 
     private GroupedBackward.InputGradient inputGradient() {
-        return plan.inputGradient() == ConvolutionPlan.InputGradientPath.IN_PLACE ? new InPlaceInputGradient(g) : gemm;
+        switch (plan.inputGradient()) {
+            case IN_PLACE:
+                return new InPlaceInputGradient(g);
+            case CHANNELS_LAST:
+                return new ChannelsLastInputGradient(g, plan.groupSize());
+            default:
+                return gemm;
+        }
     }
 
     /** The geometry this convolution was built for. */

@@ -52,8 +52,9 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      */
     static final double FORWARD_FILL = 0.75;
     /**
-     * From this many input channels on, the grouped weight gradient turns its input channels-last: a kernel row's
-     * taps, {@code kernelWidth * inChannels} consecutive values, then fill whole vectors that load in one piece.
+     * From this many input channels on, the grouped weight gradient and col2im work channels-last: a kernel row's
+     * taps ({@code kernelWidth * inChannels} values) and a position's channels are then runs that fill whole
+     * vectors.
      */
     static final int CHANNELS_LAST_MIN = 16;
 
@@ -90,6 +91,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         GEMM_COL2IM,
         /** {@link InPlaceInputGradient}: the zero-bordered output gradient convolved with the turned kernel. */
         IN_PLACE,
+        /**
+         * {@link ChannelsLastInputGradient}: the same product and col2im, channels-last, so that col2im adds runs of
+         * {@code inChannels} values; the same bits as {@link #GEMM_COL2IM}.
+         */
+        CHANNELS_LAST,
         /** {@link ReferenceConvolution}: the definition, loop by loop. */
         REFERENCE
     }
@@ -136,8 +142,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
      * time and gives the GEMM's bits), the weight gradient in place when the groups are of one item, and the input
      * gradient when more than 16 taps feed each input value and the output covers at least 65% of the input. A
-     * weight gradient of at most 16 taps is dot products, one of at least 16 input channels otherwise the grouped
-     * GEMM on the input turned channels-last; everything else is the grouped GEMM.
+     * weight gradient of at most 16 taps is dot products. Otherwise, with at least 16 input channels, the grouped
+     * weight gradient and input gradient (GEMM and col2im) run channels-last; everything else is the grouped GEMM.
      */
     public static ConvolutionPlan choose(ConvGeometry g) {
         int k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
@@ -156,7 +162,9 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
                 : g.inChannels() >= CHANNELS_LAST_MIN ? WeightGradientPath.CHANNELS_LAST : WeightGradientPath.GEMM;
         boolean gradientInPlace = inPlaceFits && g.outChannels() * g.kernelHeight() * g.kernelWidth() > DOT_TAPS
                 && pixels >= GRADIENT_FILL * g.height() * g.width();
-        InputGradientPath inputGradient = gradientInPlace ? InputGradientPath.IN_PLACE : InputGradientPath.GEMM_COL2IM;
+        InputGradientPath inputGradient = gradientInPlace ? InputGradientPath.IN_PLACE
+                : g.inChannels() >= CHANNELS_LAST_MIN ? InputGradientPath.CHANNELS_LAST
+                : InputGradientPath.GEMM_COL2IM;
         return new ConvolutionPlan(g, forward, weightGradient, inputGradient, group);
     }
 

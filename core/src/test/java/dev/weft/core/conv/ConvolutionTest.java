@@ -112,9 +112,9 @@ class ConvolutionTest {
         "2, 3, 7, 9, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // padded
         "1, 4, 10, 7, 3, 5, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",          // padded and strided, a 5x3 kernel
         "1, 2, 5, 5, 3, 4, 4, 3, SAME, GEMM, GEMM, GEMM_COL2IM",           // an even kernel, stride 3
-        "2, 31, 6, 7, 10, 3, 3, 2, SAME, GEMM, CHANNELS_LAST, GEMM_COL2IM", // 31 channels, padded and strided
-        "3, 20, 9, 8, 6, 2, 3, 2, VALID, GEMM, CHANNELS_LAST, GEMM_COL2IM", // kernel rows of 60 taps, strided
-        "5, 16, 7, 7, 9, 3, 3, 1, VALID, IN_PLACE, CHANNELS_LAST, GEMM_COL2IM", // groups of 2 and a last group of 1
+        "2, 31, 6, 7, 10, 3, 3, 2, SAME, GEMM, CHANNELS_LAST, CHANNELS_LAST", // 31 channels, padded and strided
+        "3, 20, 9, 8, 6, 2, 3, 2, VALID, GEMM, CHANNELS_LAST, CHANNELS_LAST", // kernel rows of 60 taps, strided
+        "5, 16, 7, 7, 9, 3, 3, 1, VALID, IN_PLACE, CHANNELS_LAST, CHANNELS_LAST", // groups of 2, a last group of 1
         "4, 7, 5, 5, 17, 3, 3, 1, VALID, GEMM, GEMM, GEMM_COL2IM",         // groups of 2, 9 of 13 grid positions
         "5, 3, 8, 9, 6, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // groups of 2 and a last group of 1
         "3, 2, 20, 18, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",         // one padded image per group
@@ -124,7 +124,7 @@ class ConvolutionTest {
         "2, 5, 6, 6, 33, 1, 1, 1, VALID, GEMM, DOT, IN_PLACE",             // 1x1, output channels past one panel
         "5, 8, 12, 12, 6, 3, 3, 1, VALID, IN_PLACE, GEMM, IN_PLACE",       // groups of 2 and a last group of 1
         "3, 2, 9, 11, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // a batch of 3: groups of 1
-        "3, 33, 7, 6, 9, 3, 3, 1, VALID, GEMM, IN_PLACE, GEMM_COL2IM",     // input channels past one panel, 20 of 28
+        "3, 33, 7, 6, 9, 3, 3, 1, VALID, GEMM, IN_PLACE, CHANNELS_LAST",   // input channels past one panel, 20 of 28
         "3, 9, 6, 7, 35, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // output channels past one panel
         "2, 2, 20, 19, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, IN_PLACE",   // 18x17 outputs, 18 taps
         "1, 3, 19, 24, 33, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, IN_PLACE",
@@ -166,12 +166,12 @@ class ConvolutionTest {
 
     @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} stride={5} {6}: {7} plans")
     @CsvSource({
-        "2, 2, 20, 19, 5, 1, VALID, 16",    // groups of 1, in place fits: every path
-        "5, 8, 12, 12, 6, 1, VALID, 12",    // groups of 2: all but the in-place weight gradient
-        "4, 1, 12, 12, 8, 1, VALID, 12",    // few taps, groups of 2
-        "5, 3, 8, 9, 6, 1, SAME, 3",        // padded: no in-place path
-        "2, 3, 9, 8, 4, 2, VALID, 3",       // strided: no in-place path
-        "5, 17, 9, 9, 6, 2, SAME, 3"})      // padded and strided, 17 channels
+        "2, 2, 20, 19, 5, 1, VALID, 24",    // groups of 1, in place fits: every path
+        "5, 8, 12, 12, 6, 1, VALID, 18",    // groups of 2: all but the in-place weight gradient
+        "4, 1, 12, 12, 8, 1, VALID, 18",    // few taps, groups of 2
+        "5, 3, 8, 9, 6, 1, SAME, 6",        // padded: no in-place path
+        "2, 3, 9, 8, 4, 2, VALID, 6",       // strided: no in-place path
+        "5, 17, 9, 9, 6, 2, SAME, 6"})      // padded and strided, 17 channels
     void everyPathThatFitsAGeometryMatchesTheReference(int batch, int in, int height, int width, int out, int stride,
                                                         Padding padding, int planCount) {
         ConvGeometry g = of(batch, in, height, width, out, 3, 3, stride, padding);
@@ -202,15 +202,19 @@ class ConvolutionTest {
         "2, 31, 6, 7, 10, 3, 3, 2, SAME",   // padded and strided
         "3, 5, 9, 8, 40, 2, 3, 2, VALID",   // few channels, output channels past one panel
         "7, 32, 13, 13, 64, 3, 3, 1, VALID"}) // the reference CNN's second layer, with a short last group
-    void theTwoGemmWeightGradientsGiveTheSameBits(int batch, int in, int height, int width, int out, int kh, int kw,
-                                                  int stride, Padding padding) {
-        // Channels-last reorders the product's columns (the taps), not the sum over windows each of them takes.
+    void theGroupedGemmGivesTheSameBitsChannelsLast(int batch, int in, int height, int width, int out, int kh,
+                                                    int kw, int stride, Padding padding) {
+        // Channels-last reorders the products' taps, not the sum each element takes, nor the order in which col2im
+        // adds an input value's terms.
         ConvGeometry g = of(batch, in, height, width, out, kh, kw, stride, padding);
         Case c = Case.of(g);
         ConvolutionPlan plan = ConvolutionPlan.choose(g);
-        Tensor gemm = c.run(plan.withWeightGradient(WeightGradientPath.GEMM))[2];
-        Tensor channelsLast = c.run(plan.withWeightGradient(WeightGradientPath.CHANNELS_LAST))[2];
-        assertSameBits(channelsLast, gemm, "dWeights");
+        Tensor[] gemm = c.run(plan.withWeightGradient(WeightGradientPath.GEMM)
+                .withInputGradient(InputGradientPath.GEMM_COL2IM));
+        Tensor[] channelsLast = c.run(plan.withWeightGradient(WeightGradientPath.CHANNELS_LAST)
+                .withInputGradient(InputGradientPath.CHANNELS_LAST));
+        assertSameBits(channelsLast[2], gemm[2], "dWeights");
+        assertSameBits(channelsLast[1], gemm[1], "dInput");
     }
 
     @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
