@@ -8,9 +8,9 @@ import java.util.Arrays;
  * The input gradient as {@link GroupedGemm}'s product and col2im, channels-last: {@code dColsᵀ [items * P, K] =
  * dYᵀ · W'}, with the weights' taps taken in the order {@code (i, j, c)} ({@code W'}, rearranged once per backward
  * pass), so that a window's row of {@code dColsᵀ} holds, for each tap {@code (i, j)}, its {@code inChannels}
- * gradients side by side. col2im then adds them into the group's input gradient laid out channels-last in a zero
- * border ({@code [items, paddedHeight, paddedWidth, inChannels]}) a run of {@code inChannels} values at a time,
- * where in NCHW a run is at most one output row, often shorter than a vector. The result is turned back into NCHW.
+ * gradients side by side. col2im then adds them into the group's input gradient, laid out channels-last in a zero
+ * border ({@link ChannelsLastLayout}), a run of {@code inChannels} values at a time, where in NCHW a run is at most
+ * one output row, often shorter than a vector. The result is turned back into NCHW.
  * Each element of the product sums over the output channels as the NCHW product does, and each input value
  * receives its taps' terms in the same order {@code (i, j)}, so the bits are those of {@link GroupedGemm}.
  */
@@ -27,9 +27,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
     private final int k;
     /** {@code outHeight * outWidth}: output pixels per item. */
     private final int pixels;
-    /** Rows and columns of the bordered image: the whole input and every window fit. */
-    private final int paddedHeight;
-    private final int paddedWidth;
+    private final ChannelsLastLayout layout;
     /** Whether the image starts the bordered one and fills its rows: then an item turns back to NCHW in one call. */
     private final boolean wholeRows;
     /** Where tap {@code (i, j, c)} lies in a weight row: {@code (c * kernelHeight + i) * kernelWidth + j}. */
@@ -45,22 +43,13 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
         int channels = g.inChannels();
         this.k = channels * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
-        this.paddedHeight = Math.max(g.height() + g.padTop(), (g.outHeight() - 1) * g.stride() + g.kernelHeight());
-        this.paddedWidth = Math.max(g.width() + g.padLeft(), (g.outWidth() - 1) * g.stride() + g.kernelWidth());
-        this.wholeRows = g.padTop() == 0 && g.padLeft() == 0 && paddedWidth == g.width();
-        this.weightTaps = new int[k];
-        for (int i = 0, t = 0; i < g.kernelHeight(); i++) {
-            for (int j = 0; j < g.kernelWidth(); j++) {
-                for (int c = 0; c < channels; c++, t++) {
-                    weightTaps[t] = (c * g.kernelHeight() + i) * g.kernelWidth() + j;
-                }
-            }
-        }
+        this.layout = ChannelsLastLayout.of(g);
+        this.wholeRows = g.padTop() == 0 && g.padLeft() == 0 && layout.width() == g.width();
+        this.weightTaps = layout.nchwTaps();
         this.positions = ConvSupport.multiples(wholeRows ? g.height() * g.width() : g.width(), channels);
         this.weightsByTap = new float[g.outChannels() * k];
-        int imageSize = paddedHeight * paddedWidth * channels;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[group * pixels * k],
-                new float[group * imageSize], new int[Math.max(channels, g.outChannels())]));
+                new float[group * layout.imageSize()], new int[channels]));
     }
 
     /** {@code W'}: each output channel's weights with the taps in the order {@code (i, j, c)}. */
@@ -83,7 +72,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
         kernels.sgemm(true, false, columns, k, g.outChannels(), 1f, dY, dYOffset, columns, weightsByTap, 0, k,
                 0f, dColsT, 0, k);
         float[] image = s.channelsLast();
-        Arrays.fill(image, 0, items * paddedHeight * paddedWidth * channels, 0f);
+        Arrays.fill(image, 0, items * layout.imageSize(), 0f);
         // col2im, tap by tap, so that each input value takes its terms in the order (i, j) as in NCHW: for one tap
         // and one output row, the windows' runs of channels land side by side (stride apart).
         int outWidth = g.outWidth();
@@ -94,7 +83,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
                 for (int m = 0; m < items; m++) {
                     for (int y = 0; y < g.outHeight(); y++) {
                         int window = m * pixels + y * outWidth;
-                        int at = ((m * paddedHeight + y * stride + i) * paddedWidth + j) * channels;
+                        int at = layout.position(m, y * stride + i, j);
                         kernels.addRows(outWidth, channels, dColsT, window * k + tap, k, image, at,
                                 stride * channels);
                     }
@@ -114,7 +103,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
             int rowCount = wholeRows ? 1 : g.height();
             int runLength = wholeRows ? plane : g.width();
             for (int y = 0; y < rowCount; y++) {
-                int from = ((m * paddedHeight + y + g.padTop()) * paddedWidth + g.padLeft()) * channels;
+                int from = layout.position(m, y + g.padTop(), g.padLeft());
                 for (int c = 0; c < channels; c++) {
                     rows[c] = from + c;
                 }

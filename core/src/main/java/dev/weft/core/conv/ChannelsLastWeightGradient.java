@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * The weight gradient as {@link GroupedGemm}'s product {@code dW_group = dY · colsᵀ}, with the group's input first
- * turned channels-last, {@code [items, paddedHeight, paddedWidth, inChannels]} inside a zero border, and the taps
- * taken in the order {@code (i, j, c)}. A row of {@code colsᵀ} (one window) is then {@code kernelHeight} runs of
+ * turned channels-last inside a zero border ({@link ChannelsLastLayout}) and the taps taken in the order
+ * {@code (i, j, c)}. A row of {@code colsᵀ} (one window) is then {@code kernelHeight} runs of
  * {@code kernelWidth * inChannels} consecutive values, so most of the GEMM's panel rows are plain vector copies,
  * where in NCHW a window's taps are runs of {@code kernelWidth} and every panel row is a gather. The product
  * {@code [outChannels, K]} comes out in {@code (i, j, c)} order and is put back into {@code (c, i, j)}. Each
@@ -28,40 +28,34 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
     private final int k;
     /** {@code outHeight * outWidth}: output pixels per item. */
     private final int pixels;
-    /** Rows and columns of the bordered image: the whole input and every window fit. */
-    private final int paddedHeight;
-    private final int paddedWidth;
-    /** Tap {@code (i, j, c)}'s offset from its window's start, {@code (i * paddedWidth + j) * inChannels + c}. */
+    private final ChannelsLastLayout layout;
+    /** Tap {@code t = (i, j, c)}'s offset from its window's start. */
     private final int[] tapOffsets;
     /** {@code c * height * width}: where input channel {@code c} starts in an NCHW item. */
     private final int[] channelPlanes;
-    /** Where tap {@code (c, i, j)} lies in a row of the product: {@code (i * kernelWidth + j) * inChannels + c}. */
-    private final int[] byTapIndex;
+    /** Where NCHW tap {@code (c, i, j)} lies in a row of the product (the inverse of the layout's order). */
+    private final int[] productTaps;
     /** {@code o * K}: where output channel {@code o}'s row starts in the product. */
     private final int[] productRows;
     private final ThreadLocal<Scratch> scratch;
 
     ChannelsLastWeightGradient(ConvGeometry g, int group) {
         this.g = g;
-        int channels = g.inChannels();
-        this.k = channels * g.kernelHeight() * g.kernelWidth();
+        this.k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
-        this.paddedHeight = Math.max(g.height() + g.padTop(), (g.outHeight() - 1) * g.stride() + g.kernelHeight());
-        this.paddedWidth = Math.max(g.width() + g.padLeft(), (g.outWidth() - 1) * g.stride() + g.kernelWidth());
+        this.layout = ChannelsLastLayout.of(g);
+        int[] nchwTaps = layout.nchwTaps();
         this.tapOffsets = new int[k];
-        this.byTapIndex = new int[k];
-        for (int i = 0, t = 0; i < g.kernelHeight(); i++) {
-            for (int j = 0; j < g.kernelWidth(); j++) {
-                for (int c = 0; c < channels; c++, t++) {
-                    tapOffsets[t] = (i * paddedWidth + j) * channels + c;
-                    byTapIndex[(c * g.kernelHeight() + i) * g.kernelWidth() + j] = t;
-                }
-            }
+        this.productTaps = new int[k];
+        for (int t = 0; t < k; t++) {
+            int j = nchwTaps[t] % g.kernelWidth();
+            int i = nchwTaps[t] / g.kernelWidth() % g.kernelHeight();
+            tapOffsets[t] = layout.position(0, i, j) + t % g.inChannels();
+            productTaps[nchwTaps[t]] = t;
         }
-        this.channelPlanes = ConvSupport.multiples(channels, g.height() * g.width());
+        this.channelPlanes = ConvSupport.multiples(g.inChannels(), g.height() * g.width());
         this.productRows = ConvSupport.multiples(g.outChannels(), k);
-        int imageSize = paddedHeight * paddedWidth * channels;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[group * imageSize],
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[group * layout.imageSize()],
                 new int[group * pixels], new int[g.height() * g.width()], new float[g.outChannels() * k]));
     }
 
@@ -75,13 +69,13 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
                 (row, column, rows, count, panelWidth, panels) -> pack(kernels, s, row, column, rows, count,
                         panelWidth, panels),
                 0f, s.byTap(), 0, k);
-        kernels.gather(g.outChannels(), k, s.byTap(), productRows, byTapIndex, 0, partial, at, k);
+        kernels.gather(g.outChannels(), k, s.byTap(), productRows, productTaps, 0, partial, at, k);
     }
 
     /**
      * Items {@code [first, first + items)} of the NCHW input into {@code s.channelsLast}: value {@code (m, c, y, x)}
-     * to {@code ((m * paddedHeight + y + padTop) * paddedWidth + x + padLeft) * inChannels + c}, an input row at a
-     * time (one transposition of {@code width} positions by {@code inChannels}).
+     * to channel {@code c} of the layout's position {@code (m, y + padTop, x + padLeft)}, an input row at a time (one
+     * transposition of {@code width} positions by {@code inChannels}).
      */
     private void toChannelsLast(Kernels kernels, Tensor input, int first, int items, Scratch s) {
         int channels = g.inChannels();
@@ -94,7 +88,7 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
                 for (int x = 0; x < width; x++) {
                     positions[x] = item + y * width + x;
                 }
-                int dst = ((m * paddedHeight + y + g.padTop()) * paddedWidth + g.padLeft()) * channels;
+                int dst = layout.position(m, y + g.padTop(), g.padLeft());
                 kernels.gather(width, channels, input.data(), positions, channelPlanes, 0, s.channelsLast(), dst,
                         channels);
             }
@@ -113,7 +107,7 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
         int y = row % pixels / outWidth;
         int x = row % pixels % outWidth;
         for (int r = 0; r < rows; r++) {
-            windows[r] = ((item * paddedHeight + y * g.stride()) * paddedWidth + x * g.stride()) * g.inChannels();
+            windows[r] = layout.position(item, y * g.stride(), x * g.stride());
             if (++x == outWidth) {
                 x = 0;
                 if (++y == g.outHeight()) {
