@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class Conv2dBenchmark {
 
     /** {@code inChannels x size x size -> outChannels}. */
-    @Param({"1x28x28-32", "32x13x13-64", "64x5x5-128", "32x26x26-32", "32x12x12-64"})
+    @Param({"1x28x28-32", "32x13x13-64", "64x5x5-128", "32x26x26-32", "32x12x12-64", "64x10x10-64"})
     public String shape;
 
     @Param({"1", "2"})
