@@ -56,7 +56,7 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
         this.channelPlanes = ConvSupport.multiples(g.inChannels(), g.height() * g.width());
         this.productRows = ConvSupport.multiples(g.outChannels(), k);
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[group * layout.imageSize()],
-                new int[group * pixels], new int[g.height() * g.width()], new float[g.outChannels() * k]));
+                new int[group * pixels], new int[g.width()], new float[g.outChannels() * k]));
     }
 
     @Override
