@@ -98,10 +98,10 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
         int channels = g.inChannels();
         int plane = g.height() * g.width();
         int[] rows = scratch.get().channelRows();
+        int rowCount = wholeRows ? 1 : g.height();
+        int runLength = wholeRows ? plane : g.width();
         for (int m = 0; m < items; m++) {
             int item = dInput.offset() + (first + m) * channels * plane;
-            int rowCount = wholeRows ? 1 : g.height();
-            int runLength = wholeRows ? plane : g.width();
             for (int y = 0; y < rowCount; y++) {
                 int from = layout.position(m, y + g.padTop(), g.padLeft());
                 for (int c = 0; c < channels; c++) {

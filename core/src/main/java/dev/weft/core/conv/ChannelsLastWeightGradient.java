@@ -2,7 +2,6 @@ package dev.weft.core.conv;
 
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
-import java.util.Arrays;
 
 /**
  * The weight gradient as {@link GroupedGemm}'s product {@code dW_group = dY · colsᵀ}, with the group's input first
@@ -122,11 +121,7 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
             // Where a vector of taps is consecutive (within one kernel row) the kernel loads it whole.
             kernels.gather(rows, n, s.channelsLast(), windows, tapOffsets, column + start, panels, panel,
                     panelWidth);
-            if (n < panelWidth) {
-                for (int r = 0, dst = panel; r < rows; r++, dst += panelWidth) {
-                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
-                }
-            }
+            ConvSupport.zeroPanelTail(panels, panel, rows, n, panelWidth);
         }
     }
 }

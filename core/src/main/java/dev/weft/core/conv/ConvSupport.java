@@ -18,6 +18,20 @@ final class ConvSupport {
         return starts;
     }
 
+    /**
+     * Zeros the columns {@code [n, panelWidth)} of each of the {@code rows} rows of the panel at {@code panel}: a last
+     * panel narrower than the kernels' width, padded so that the micro-kernel can read it whole (nothing for a full
+     * panel).
+     */
+    static void zeroPanelTail(float[] panels, int panel, int rows, int n, int panelWidth) {
+        if (n == panelWidth) {
+            return;
+        }
+        for (int r = 0, dst = panel; r < rows; r++, dst += panelWidth) {
+            Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
+        }
+    }
+
     static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }

@@ -2,7 +2,6 @@ package dev.weft.core.conv;
 
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
-import java.util.Arrays;
 
 /**
  * The unfolded input of a group of items, {@code cols [K, items * P]} with {@code K = inChannels * kernelHeight *
@@ -62,11 +61,7 @@ final class Unfolded implements Kernels.PanelSource {
                 // One call per panel: the kernel checks each vector of the index pattern once for all rows.
                 kernels.gather(rows, n, in, byRow, byColumn, start, panels, panel, panelWidth);
             }
-            if (n < panelWidth) {
-                for (int r = 0, dst = panel; r < rows; r++, dst += panelWidth) {
-                    Arrays.fill(panels, dst + n, dst + panelWidth, 0f);
-                }
-            }
+            ConvSupport.zeroPanelTail(panels, panel, rows, n, panelWidth);
         }
     }
 
