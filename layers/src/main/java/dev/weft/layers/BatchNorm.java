@@ -4,6 +4,7 @@ import dev.weft.core.Parallel;
 import dev.weft.core.Tensor;
 import dev.weft.core.simd.Kernels;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +47,14 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     private boolean reluFused;
     private Tensor output;
     private Tensor dInput;
+    /** Per-feature sums of the vector passes (see {@link #forwardFeatures}), reused by forward and backward. */
+    private double[] featureSums;
+    private double[] featureSquares;
 
     private ThreadScratch<Tensor> inference;
+
+    /** Elements per parallel chunk for vectors: below this, waking another thread costs more than it saves. */
+    private static final int FEATURE_GRAIN_ELEMENTS = 1 << 13;
 
     /** Keras defaults: momentum 0.99, epsilon 1e-3. */
     public BatchNorm() {
@@ -139,6 +146,8 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         inverseStd = new float[channels];
         forwardScale = new float[channels];
         forwardShift = new float[channels];
+        featureSums = new double[channels];
+        featureSquares = new double[channels];
         inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
         return in;
     }
@@ -206,9 +215,11 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         }
         input = x;
         reluFused = relu;
+        if (spatial == 1) {
+            forwardFeatures(batch, in, xOff, relu);
+            return output;
+        }
         float[] out = output.data();
-        float[] mean = runningMean.data();
-        float[] variance = runningVariance.data();
         int count = batch * spatial;
         // Each channel is independent, so splitting channels over threads keeps results bit-identical. Sums run
         // over contiguous runs of `spatial` elements with the SIMD kernels, and the runs add up in double.
@@ -226,24 +237,79 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                 for (int n = 0; n < batch; n++) {
                     squares += kernels.squaredDeviations(spatial, in, xOff + (n * channels + c) * spatial, m);
                 }
-                double var = squares / count;
-                float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
-                batchMean[c] = m;
-                inverseStd[c] = invStd;
-                // Y = γ·(X - μ)·invStd + β = X·scale + shift
-                float scale = g[c] * invStd;
-                float shift = b[c] - m * scale;
-                forwardScale[c] = scale;
-                forwardShift[c] = shift;
+                keepStatistics(c, m, squares / count);
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    normalize(kernels, relu, spatial, in, xOff + base, scale, shift, out, base);
+                    normalize(kernels, relu, spatial, in, xOff + base, forwardScale[c], forwardShift[c], out, base);
                 }
-                mean[c] = momentum * mean[c] + (1 - momentum) * m;
-                variance[c] = momentum * variance[c] + (1 - momentum) * (float) var;
             }
         });
         return output;
+    }
+
+    /**
+     * Channel {@code c}'s batch mean {@code m} and variance {@code var}: keeps μ, 1/sqrt(σ² + ε) and the forward
+     * map {@code Y = γ·(X - μ)·invStd + β = X·scale + shift}, and updates the running statistics.
+     */
+    private void keepStatistics(int c, float m, double var) {
+        float invStd = (float) (1.0 / Math.sqrt(var + epsilon));
+        batchMean[c] = m;
+        inverseStd[c] = invStd;
+        float scale = gamma.value().data()[c] * invStd;
+        forwardScale[c] = scale;
+        forwardShift[c] = beta.value().data()[c] - m * scale;
+        float[] mean = runningMean.data();
+        float[] variance = runningVariance.data();
+        mean[c] = momentum * mean[c] + (1 - momentum) * m;
+        variance[c] = momentum * variance[c] + (1 - momentum) * (float) var;
+    }
+
+    /**
+     * The training forward pass for vectors ({@code [batch, features]}): a sample is a row, so the statistics run
+     * down the columns, a row of features at a time, and the fused ReLU runs on each row after it. Each feature
+     * takes its terms in the order of the image path's runs of one (sample 0 first, float terms added in double),
+     * so the bits are the same. The loops have no branches: a ReLU test per element mispredicts.
+     */
+    private void forwardFeatures(int batch, float[] in, int xOff, boolean relu) {
+        float[] out = output.data();
+        double[] sums = featureSums;
+        double[] squares = featureSquares;
+        float[] means = batchMean;
+        float[] scale = forwardScale;
+        float[] shift = forwardShift;
+        Parallel.forRange(channels, FEATURE_GRAIN_ELEMENTS / batch, (from, to) -> {
+            Arrays.fill(sums, from, to, 0);
+            Arrays.fill(squares, from, to, 0);
+            for (int n = 0; n < batch; n++) {
+                int row = xOff + n * channels;
+                for (int c = from; c < to; c++) {
+                    sums[c] += in[row + c];
+                }
+            }
+            for (int c = from; c < to; c++) {
+                means[c] = (float) (sums[c] / batch);
+            }
+            for (int n = 0; n < batch; n++) {
+                int row = xOff + n * channels;
+                for (int c = from; c < to; c++) {
+                    float d = in[row + c] - means[c];
+                    squares[c] += d * d;
+                }
+            }
+            for (int c = from; c < to; c++) {
+                keepStatistics(c, means[c], squares[c] / batch);
+            }
+            Kernels kernels = Kernels.get();
+            for (int n = 0; n < batch; n++) {
+                int row = n * channels;
+                for (int c = from; c < to; c++) {
+                    out[row + c] = in[xOff + row + c] * scale[c] + shift[c];
+                }
+                if (relu) {
+                    kernels.relu(to - from, out, row + from, out, row + from);
+                }
+            }
+        });
     }
 
     /** One run of {@code n} values: {@code Y = X·scale + shift}, then the fused ReLU when {@code relu}. */
@@ -266,10 +332,11 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         int dyOff = dOutput.offset();
         float[] in = input.data();
         int xOff = input.offset();
+        if (spatial == 1) {
+            backwardFeatures(batch, dY, dyOff, in, xOff);
+            return dInput;
+        }
         float[] dX = dInput.data();
-        float[] g = gamma.value().data();
-        float[] dGamma = gamma.grad().data();
-        float[] dBeta = beta.grad().data();
         int count = batch * spatial;
         // With a fused ReLU, dOutput is the gradient of max(Y, 0): both passes mask dY with [Y > 0] as they read
         // it, Y > 0 being X·forwardScale + forwardShift > 0 recomputed from X as the forward pass computed it (the
@@ -280,8 +347,6 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
             Kernels kernels = Kernels.get();
             float[] sums = new float[2];
             for (int c = from; c < to; c++) {
-                float m = batchMean[c];
-                float invStd = inverseStd[c];
                 double sumDy = 0;
                 double sumDyX = 0;
                 for (int n = 0; n < batch; n++) {
@@ -295,26 +360,91 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
                     sumDy += sums[0];
                     sumDyX += sums[1];
                 }
-                // Σ dY·(X - μ) = Σ dY·X - μ·Σ dY: one pass over X instead of a centred copy of it.
-                double sumDyXHat = (sumDyX - m * sumDy) * invStd;
-                dBeta[c] += (float) sumDy;
-                dGamma[c] += (float) sumDyXHat;
-                float scale = g[c] * invStd;
-                // dX = scale·dY + (X - μ)·perCentered - scale·Σ dY/M = scale·dY + constant + perCentered·X
-                double perCentered = -scale * invStd * (sumDyXHat / count);
-                float constant = (float) (-scale * (sumDy / count) - perCentered * m);
+                float[] map = inputGradientMap(c, sumDy, sumDyX, count);
+                float scale = map[0];
+                float constant = map[1];
+                float perCentered = map[2];
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
                     if (relu) {
-                        kernels.affineAxpyMasked(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                        kernels.affineAxpyMasked(spatial, dY, dyOff + base, scale, constant, perCentered,
                                 in, xOff + base, forwardScale[c], forwardShift[c], dX, base);
                     } else {
-                        kernels.affineAxpy(spatial, dY, dyOff + base, scale, constant, (float) perCentered,
+                        kernels.affineAxpy(spatial, dY, dyOff + base, scale, constant, perCentered,
                                 in, xOff + base, dX, base);
                     }
                 }
             }
         });
         return dInput;
+    }
+
+    /**
+     * From channel {@code c}'s {@code Σ dY} and {@code Σ dY·X} over its {@code count} elements: adds to dβ and dγ,
+     * and returns the map {@code dX = dY·scale + constant + perCentered·X} as {scale, constant, perCentered}.
+     */
+    private float[] inputGradientMap(int c, double sumDy, double sumDyX, int count) {
+        float m = batchMean[c];
+        float invStd = inverseStd[c];
+        // Σ dY·(X - μ) = Σ dY·X - μ·Σ dY: one pass over X instead of a centred copy of it.
+        double sumDyXHat = (sumDyX - m * sumDy) * invStd;
+        beta.grad().data()[c] += (float) sumDy;
+        gamma.grad().data()[c] += (float) sumDyXHat;
+        float scale = gamma.value().data()[c] * invStd;
+        // dX = scale·dY + (X - μ)·perCentered - scale·Σ dY/M = scale·dY + constant + perCentered·X
+        double perCentered = -scale * invStd * (sumDyXHat / count);
+        float constant = (float) (-scale * (sumDy / count) - perCentered * m);
+        return new float[] {scale, constant, (float) perCentered};
+    }
+
+    /**
+     * The backward pass for vectors ({@code [batch, features]}), a row of features at a time, with the image
+     * path's terms in its order (see {@link #forwardFeatures}). With a fused ReLU the masked gradient is written
+     * first, from the output {@code Y} ({@code Y > 0} exactly where the recomputed {@code X·scale + shift > 0}).
+     */
+    private void backwardFeatures(int batch, float[] dY, int dyOff, float[] in, int xOff) {
+        float[] dX = dInput.data();
+        float[] y = output.data();
+        boolean relu = reluFused;
+        double[] sumDy = featureSums;
+        double[] sumDyX = featureSquares;
+        Parallel.forRange(channels, FEATURE_GRAIN_ELEMENTS / batch, (from, to) -> {
+            // With a fused ReLU, dX holds the masked gradient until the last loop overwrites it element by element.
+            float[] g = relu ? dX : dY;
+            int gOff = relu ? 0 : dyOff;
+            if (relu) {
+                Kernels kernels = Kernels.get();
+                for (int n = 0; n < batch; n++) {
+                    int row = n * channels + from;
+                    kernels.reluBackward(to - from, y, row, dY, dyOff + row, dX, row);
+                }
+            }
+            Arrays.fill(sumDy, from, to, 0);
+            Arrays.fill(sumDyX, from, to, 0);
+            for (int n = 0; n < batch; n++) {
+                int row = n * channels;
+                for (int c = from; c < to; c++) {
+                    float gc = g[gOff + row + c];
+                    sumDy[c] += gc;
+                    sumDyX[c] += gc * in[xOff + row + c];
+                }
+            }
+            float[] scale = new float[to - from];
+            float[] constant = new float[to - from];
+            float[] perCentered = new float[to - from];
+            for (int c = from; c < to; c++) {
+                float[] map = inputGradientMap(c, sumDy[c], sumDyX[c], batch);
+                scale[c - from] = map[0];
+                constant[c - from] = map[1];
+                perCentered[c - from] = map[2];
+            }
+            for (int n = 0; n < batch; n++) {
+                int row = n * channels;
+                for (int c = from; c < to; c++) {
+                    dX[row + c] = (g[gOff + row + c] * scale[c - from] + constant[c - from])
+                            + perCentered[c - from] * in[xOff + row + c];
+                }
+            }
+        });
     }
 }

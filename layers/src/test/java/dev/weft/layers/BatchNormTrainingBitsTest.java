@@ -14,11 +14,12 @@ import org.junit.jupiter.api.Test;
 /**
  * BatchNorm's backward pass reads the gradient with fused kernels ({@code sumAndDot}, {@code sumAndDotMasked},
  * {@code affineAxpyMasked}, the last two masking it where {@code X·scale + shift > 0}) where it used to write the
- * gradient masked with its output's {@code [Y > 0]} and read it three times. Training
- * {@link Models#weftCnn} gives the same weights and running statistics, bit for bit, as the same network whose
- * BatchNorms run that backward pass as it was ({@link SeparatePassesBatchNorm}, kept here as the reference):
- * with the ReLU fused (the masked kernels) and without (teaching mode, the unmasked ones). Both run on the kernels
- * of this JVM; the whole suite also runs scalar ({@code -Dweft.test.jvm="-Dweft.simd=false"}).
+ * gradient masked with its output's {@code [Y > 0]} and read it three times; and vectors ({@code [batch,
+ * features]}) run a row of features at a time where they used to run channel by channel in runs of one value.
+ * Training {@link Models#weftCnn} gives the same weights and running statistics, bit for bit, as the same network
+ * whose BatchNorms run both passes as they were, run by run ({@link SeparatePassesBatchNorm}, kept here as the
+ * reference): with the ReLU fused (the masked kernels) and without (teaching mode, the unmasked ones). Both run on
+ * the kernels of this JVM; the whole suite also runs scalar ({@code -Dweft.test.jvm="-Dweft.simd=false"}).
  */
 class BatchNormTrainingBitsTest {
     private static final long SEED = 23L;
@@ -83,10 +84,12 @@ class BatchNormTrainingBitsTest {
     }
 
     /**
-     * A {@link BatchNorm} (its forward pass, parameters and statistics) whose backward pass is the one before the
-     * fused kernels: with a fused ReLU, {@code reluBackward} writes the masked gradient into {@code dX}, then
-     * {@code sum} and {@code dot} read it, then {@code affineAxpy} turns it into {@code dX} in place. The batch
-     * mean and {@code 1/sqrt(σ² + ε)} are computed again as BatchNorm's forward pass computes them.
+     * A {@link BatchNorm} (its parameters and running statistics) whose passes are the ones before: the forward
+     * pass channel by channel, in runs of {@code spatial} values ({@code sum}, {@code squaredDeviations}, then
+     * {@code affine} or {@code affineRelu}), for vectors too; the backward pass before the fused kernels: with a
+     * fused ReLU, {@code reluBackward} writes the masked gradient into {@code dX}, then {@code sum} and {@code dot}
+     * read it, then {@code affineAxpy} turns it into {@code dX} in place. The batch mean and
+     * {@code 1/sqrt(σ² + ε)} are computed again in backward as the forward pass computes them.
      */
     private static final class SeparatePassesBatchNorm extends AbstractLayer implements Fusable {
         private final BatchNorm norm = new BatchNorm();
@@ -128,23 +131,59 @@ class BatchNormTrainingBitsTest {
         @Override
         public Tensor forward(Tensor x, boolean training) {
             beginForward(x, training);
-            return remember(x, norm.forward(x, training), false);
+            return remember(x, norm.forward(x, training), training, false);
         }
 
         @Override
         public Tensor forwardFused(Tensor x, boolean training) {
             beginForward(x, training);
-            return remember(x, norm.forwardFused(x, training), true);
+            return remember(x, norm.forwardFused(x, training), training, true);
         }
 
-        private Tensor remember(Tensor x, Tensor y, boolean relu) {
+        /** The inner layer's training pass updated the running statistics; its output is computed again here. */
+        private Tensor remember(Tensor x, Tensor y, boolean training, boolean relu) {
+            if (!training) {
+                return y;
+            }
             input = x;
-            output = y;
             reluFused = relu;
             if (dInput == null || dInput.dim(0) != x.dim(0)) {
                 dInput = Tensor.zeros(x.shape());
+                output = Tensor.zeros(x.shape());
             }
-            return y;
+            int batch = x.dim(0);
+            int count = batch * spatial;
+            float[] in = x.data();
+            int xOff = x.offset();
+            float[] out = output.data();
+            float[] g = norm.parameters().get(0).value().data();
+            float[] b = norm.parameters().get(1).value().data();
+            Parallel.forRange(channels, 1, (from, to) -> {
+                Kernels kernels = Kernels.get();
+                for (int c = from; c < to; c++) {
+                    double sum = 0;
+                    for (int n = 0; n < batch; n++) {
+                        sum += kernels.sum(spatial, in, xOff + (n * channels + c) * spatial);
+                    }
+                    float m = (float) (sum / count);
+                    double squares = 0;
+                    for (int n = 0; n < batch; n++) {
+                        squares += kernels.squaredDeviations(spatial, in, xOff + (n * channels + c) * spatial, m);
+                    }
+                    float invStd = (float) (1.0 / Math.sqrt(squares / count + norm.epsilon()));
+                    float scale = g[c] * invStd;
+                    float shift = b[c] - m * scale;
+                    for (int n = 0; n < batch; n++) {
+                        int base = (n * channels + c) * spatial;
+                        if (relu) {
+                            kernels.affineRelu(spatial, in, xOff + base, scale, shift, out, base);
+                        } else {
+                            kernels.affine(spatial, in, xOff + base, scale, shift, out, base);
+                        }
+                    }
+                }
+            });
+            return output;
         }
 
         @Override
