@@ -9,9 +9,9 @@ import dev.weft.core.simd.Kernels;
  * ({@link Kernels#convolveRows}): nothing is unfolded, gathered or packed. Output pixel {@code (y, x)} is given
  * position {@code y * width + x} of a "wide grid", as if the output were as wide as the input, so that the
  * consecutive positions of a micro-tile read consecutive input values for every tap {@code (c, i, j)}, at offset
- * {@code (c * height + i) * width + j} from the position. The {@code width - outWidth} positions between two output
- * rows are computed and dropped; the grid ends with the last output pixel, whose last tap is the item's last input
- * pixel. Each item's output, position by position, is then gathered into NCHW, the bias added and the ReLU applied
+ * {@code (c * height + i) * width + j} from the position. Of the {@code width - outWidth} positions between two
+ * output rows, the kernel skips those a tile would hold alone and computes the rest, which are dropped; the grid
+ * ends with the last output pixel, whose last tap is the item's last input pixel. Each item's output, position by position, is then gathered into NCHW, the bias added and the ReLU applied
  * (in one pass, {@link Kernels#gatherBiasRelu}, when there are both).
  * The sums are those of {@link GroupedGemm}'s forward pass, element for element.
  */
@@ -96,8 +96,8 @@ final class InPlaceForward {
             float[] byPosition = scratch.get().byPosition();
             float[] out = output.data();
             for (int item = from; item < to; item++) {
-                kernels.convolveRows(gridPixels, paddedChannels, input.data(), input.offset() + item * itemSize,
-                        tapOffsets, weightsT, byPosition, 0);
+                kernels.convolveRows(gridPixels, g.outWidth(), g.width(), paddedChannels, input.data(),
+                        input.offset() + item * itemSize, tapOffsets, weightsT, byPosition, 0);
                 int base = output.offset() + item * outChannels * pixels;
                 if (relu && bias != null) {
                     kernels.gatherBiasRelu(outChannels, pixels, byPosition, channelStarts, gridIndex, 0, bias.data(),

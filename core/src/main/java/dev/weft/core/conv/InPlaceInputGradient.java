@@ -113,7 +113,8 @@ final class InPlaceInputGradient implements GroupedBackward.InputGradient {
                         o * gradientPlane + top + y * width, outW);
             }
         }
-        kernels.convolveRows(inputPixels, paddedInChannels, planes, 0, gradientTaps, flippedT, s.byPosition(), 0);
+        kernels.convolveRows(inputPixels, width, width, paddedInChannels, planes, 0, gradientTaps, flippedT,
+                s.byPosition(), 0);
         int base = dInput.offset() + item * g.inChannels() * inputPixels;
         kernels.gather(g.inChannels(), inputPixels, s.byPosition(), channelStarts, inputIndex, 0, dInput.data(),
                 base, inputPixels);

@@ -132,15 +132,18 @@ public interface Kernels {
      * The forward product of a stride-1, unpadded convolution for one item, with every input value multiplied
      * where it lies (nothing unfolded, gathered or packed): {@code out[outOffset + p * width + o] =
      * sum_{t < taps.length} x[xOffset + p + taps[t]] * wT[tapWeightIndex(taps.length, width, t, o)]} for
-     * {@code p < positions} and {@code o < width}. Position {@code p} is a column of the "wide grid" (output pixel
-     * {@code (y, x)} at {@code y * inputWidth + x}), {@code taps[t]} the offset of tap {@code t = (c, i, j)} in the
-     * item ({@code (c * inputHeight + i) * inputWidth + j}), and {@code wT} the weights transposed, {@code K x width}
-     * laid out as {@link #tapWeightIndex} says, the output channels padded with zeros to {@code width}. Each sum runs
-     * over {@code t} in the order, and the depth blocks, of {@link #sgemm}, so the results equal that product of the
-     * weights with the unfolded input element for element.
+     * {@code o < width} and the positions asked for: {@code p < positions} with {@code p % rowStride < rowLength}
+     * (every {@code p < positions} when {@code rowLength == rowStride}); the others' rows of {@code out} may be
+     * written with anything. Position {@code p} is a column of the "wide grid" (output pixel {@code (y, x)} at
+     * {@code y * inputWidth + x}: rows of {@code outWidth} positions {@code inputWidth} apart), {@code taps[t]} the
+     * offset of tap {@code t = (c, i, j)} in the item ({@code (c * inputHeight + i) * inputWidth + j}), and
+     * {@code wT} the weights transposed, {@code K x width} laid out as {@link #tapWeightIndex} says, the output
+     * channels padded with zeros to {@code width}. Each sum runs over {@code t} in the order, and the depth blocks,
+     * of {@link #sgemm}, so the results equal that product of the weights with the unfolded input element for
+     * element.
      */
-    void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
-                      int outOffset);
+    void convolveRows(int positions, int rowLength, int rowStride, int width, float[] x, int xOffset, int[] taps,
+                      float[] wT, float[] out, int outOffset);
 
     /**
      * Where {@link #convolveRows} reads the weight of tap {@code t} for output column {@code o} in {@code wT}, of

@@ -84,9 +84,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
-                             int outOffset) {
+    public void convolveRows(int positions, int rowLength, int rowStride, int width, float[] x, int xOffset,
+                             int[] taps, float[] wT, float[] out, int outOffset) {
         for (int p = 0; p < positions; p++) {
+            if (p % rowStride >= rowLength) {
+                continue;
+            }
             int row = outOffset + p * width;
             java.util.Arrays.fill(out, row, row + width, 0f);
             for (int t = 0; t < taps.length; t++) {

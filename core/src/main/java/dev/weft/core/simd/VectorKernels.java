@@ -203,8 +203,8 @@ final class VectorKernels implements Kernels {
      * multiply-adds.
      */
     @Override
-    public void convolveRows(int positions, int width, float[] x, int xOffset, int[] taps, float[] wT, float[] out,
-                             int outOffset) {
+    public void convolveRows(int positions, int rowLength, int rowStride, int width, float[] x, int xOffset,
+                             int[] taps, float[] wT, float[] out, int outOffset) {
         int k = taps.length;
         if (k == 0) {
             for (int p = 0; p < positions; p++) {
@@ -234,7 +234,9 @@ final class VectorKernels implements Kernels {
             boolean runs = kc % 3 == 0 && inRunsOfThree(taps, pc, kc);
             for (int jr = 0; jr < width; jr += NR) {
                 int wi = tapWeightIndex(k, width, pc, jr);
-                for (int p = 0; p < positions; p += MR) {
+                // Each tile starts at the first position asked for that no tile has covered: between two rows,
+                // a tile that would hold only positions not asked for is skipped.
+                for (int p = 0; p < positions; p = nextAskedFor(p + MR, rowLength, rowStride)) {
                     int ci = outOffset + p * width + jr;
                     boolean whole = p + MR <= positions;
                     int start = whole ? p : positions - MR;
@@ -257,6 +259,11 @@ final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /** {@code p}, or the start of the next row when {@code p} falls between rows of {@code rowLength}. */
+    private static int nextAskedFor(int p, int rowLength, int rowStride) {
+        return p % rowStride < rowLength ? p : (p / rowStride + 1) * rowStride;
     }
 
     /** Rows {@code [0, mr)} of an edge tile from row {@code from}, {@code nr} columns, stored into or added to C. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * GEMM of the weights with the unfolded input, bit for bit, on odd numbers of positions (fewer than a tile,
  * one past a tile), widths that are and are not a whole number of panels, and tap counts of one and several depth
  * blocks; with taps scattered, and with taps in runs of three consecutive offsets as a 3x3 kernel's are (the vector
- * kernels' tile for such runs), all through or in the first depth block only.
+ * kernels' tile for such runs), all through or in the first depth block only. Wide grids whose rows are narrower
+ * than their stride ask for some positions only: those get the sums and the bits of a call asking for all.
  */
 class ConvolveRowsTest {
     private static final int OFFSET = 5;
@@ -37,12 +38,32 @@ class ConvolveRowsTest {
     }
 
     /**
+     * Wide grids whose rows are narrower than their stride, so only some positions are asked for: the weft CNN's
+     * 10x10 -> 8x8, 12x12 -> 10x10 and 26x26 -> 24x24 layers' grids (a row of one tile, of one and a part, of
+     * three), rows of three 7 apart (a tile spans rows), rows of nine 11 apart (the last tile an edge tile), and
+     * one row shorter than a tile.
+     */
+    static Stream<Arguments> rows() {
+        int panel = new VectorKernels().panelWidth();
+        return Stream.of(
+                Arguments.of(7 * 10 + 8, 8, 10, panel, 576), Arguments.of(9 * 12 + 10, 10, 12, panel, 288),
+                Arguments.of(23 * 26 + 24, 24, 26, panel, 288), Arguments.of(4 * 7 + 3, 3, 7, panel, 27),
+                Arguments.of(5 * 11 + 9, 9, 11, 2 * panel, 18), Arguments.of(9 * 11 + 9, 9, 11, panel, 300),
+                Arguments.of(5, 5, 9, panel, 9));
+    }
+
+    /**
      * An input, taps scattered over it (repeats allowed) and transposed weights ({@code [K, width]} row-major), with
      * a fixed seed. With {@code runs}, each whole group of three taps is a run of consecutive offsets from a
      * scattered start, and the one or two taps left over are scattered.
      */
-    private record Case(int positions, int width, float[] x, int[] taps, float[] wT) {
+    private record Case(int positions, int rowLength, int rowStride, int width, float[] x, int[] taps,
+                        float[] wT) {
         static Case of(int positions, int width, int k, boolean runs) {
+            return of(positions, positions, positions, width, k, runs);
+        }
+
+        static Case of(int positions, int rowLength, int rowStride, int width, int k, boolean runs) {
             Random r = new Random(31L * positions + width + 7L * k);
             int[] taps = new int[k];
             for (int t = 0; t < k; t++) {
@@ -57,7 +78,7 @@ class ConvolveRowsTest {
             for (int i = 0; i < wT.length; i++) {
                 wT[i] = r.nextFloat() - 0.5f;
             }
-            return new Case(positions, width, x, taps, wT);
+            return new Case(positions, rowLength, rowStride, width, x, taps, wT);
         }
 
         /**
@@ -67,9 +88,13 @@ class ConvolveRowsTest {
         float[] run(Kernels kernels) {
             float[] out = new float[OFFSET + positions * width + 3];
             Arrays.fill(out, 42f);
-            kernels.convolveRows(positions, width, x, OFFSET, taps, laidOut(kernels, taps.length, width, wT), out,
-                    OFFSET);
+            kernels.convolveRows(positions, rowLength, rowStride, width, x, OFFSET, taps,
+                    laidOut(kernels, taps.length, width, wT), out, OFFSET);
             return out;
+        }
+
+        boolean askedFor(int p) {
+            return p % rowStride < rowLength;
         }
     }
 
@@ -108,10 +133,45 @@ class ConvolveRowsTest {
     @ParameterizedTest(name = "positions={0} width={1} taps={2} runs={3}")
     @MethodSource("shapes")
     void bothImplementationsGiveTheSumsOverTapsWithinRounding(int positions, int width, int k, boolean runs) {
-        Case c = Case.of(positions, width, k, runs);
+        assertTheSumsOverTapsWithinRounding(Case.of(positions, width, k, runs));
+    }
+
+    @ParameterizedTest(name = "positions={0} rows of {1} every {2} width={3} taps={4}")
+    @MethodSource("rows")
+    void rowsNarrowerThanTheirStrideGiveTheSumsAtThePositionsAskedFor(int positions, int rowLength, int rowStride,
+                                                                      int width, int k) {
+        assertTheSumsOverTapsWithinRounding(Case.of(positions, rowLength, rowStride, width, k, true));
+    }
+
+    @ParameterizedTest(name = "positions={0} rows of {1} every {2} width={3} taps={4}")
+    @MethodSource("rows")
+    void rowsNarrowerThanTheirStrideGiveTheBitsOfAllPositions(int positions, int rowLength, int rowStride, int width,
+                                                              int k) {
+        Case rows = Case.of(positions, rowLength, rowStride, width, k, true);
+        Case all = new Case(positions, positions, positions, width, rows.x(), rows.taps(), rows.wT());
+        for (Kernels kernels : new Kernels[] {simd, scalar}) {
+            float[] some = rows.run(kernels);
+            float[] every = all.run(kernels);
+            for (int p = 0; p < positions; p++) {
+                if (rows.askedFor(p)) {
+                    int at = OFFSET + p * width;
+                    assertThat(Arrays.copyOfRange(some, at, at + width)).as("%s at position %d", kernels.name(), p)
+                            .isEqualTo(Arrays.copyOfRange(every, at, at + width));
+                }
+            }
+        }
+    }
+
+    private void assertTheSumsOverTapsWithinRounding(Case c) {
+        int positions = c.positions();
+        int width = c.width();
+        int k = c.taps().length;
         float[] fast = c.run(simd);
         float[] plain = c.run(scalar);
         for (int p = 0; p < positions; p++) {
+            if (!c.askedFor(p)) {
+                continue;
+            }
             for (int o = 0; o < width; o++) {
                 double exact = 0;
                 double magnitude = 0;
