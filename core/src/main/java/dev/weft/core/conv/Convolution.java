@@ -16,6 +16,8 @@ import dev.weft.core.Tensor;
  *       vectors.</li>
  *   <li>{@link InPlaceForward} and {@link InPlaceWeightGradient}: for stride 1 without padding, the input
  *       multiplied where it lies ({@code Kernels.convolveRows}, {@code Kernels.weightRows}), nothing unfolded.</li>
+ *   <li>{@link Direct3x3Forward}: for a 3x3 kernel on one input channel, stride 1, no padding, the output row by
+ *       row from the nine shifted input runs under it.</li>
  *   <li>{@link InPlaceInputGradient}: for stride 1 without padding, the input gradient as a convolution of the
  *       zero-bordered output gradient with the turned kernel.</li>
  * </ul>
@@ -49,6 +51,8 @@ public final class Convolution {
     private final GroupedGemm gemm;
     /** The in-place forward pass, when the plan runs it; else {@code null}. */
     private final InPlaceForward inPlaceForward;
+    /** The direct 3x3 forward pass, when the plan runs it; else {@code null}. */
+    private final Direct3x3Forward direct3x3Forward;
     /** The fast backward pass, unless the plan runs the reference. */
     private final GroupedBackward backward;
 
@@ -80,6 +84,8 @@ public final class Convolution {
                 || plan.inputGradient() == ConvolutionPlan.InputGradientPath.GEMM_COL2IM;
         this.gemm = gemmRuns ? new GroupedGemm(g, plan.groupSize()) : null;
         this.inPlaceForward = plan.forward() == ConvolutionPlan.ForwardPath.IN_PLACE ? new InPlaceForward(g) : null;
+        this.direct3x3Forward = plan.forward() == ConvolutionPlan.ForwardPath.DIRECT_3X3
+                ? new Direct3x3Forward(g) : null;
         this.backward = plan.isReference() ? null
                 : new GroupedBackward(g, plan.groupSize(), weightGradient(), inputGradient());
     }
@@ -136,6 +142,9 @@ public final class Convolution {
         switch (plan.forward()) {
             case IN_PLACE:
                 inPlaceForward.forward(input, weights, bias, output, relu);
+                break;
+            case DIRECT_3X3:
+                direct3x3Forward.forward(input, weights, bias, output, relu);
                 break;
             case GEMM:
                 gemm.forward(input, weights, bias, output, relu);

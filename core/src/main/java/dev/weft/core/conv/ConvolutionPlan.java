@@ -17,8 +17,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Every fast path gives results that are bit-identical whatever the thread count. The forward paths
- * {@link ForwardPath#GEMM} and {@link ForwardPath#IN_PLACE} give the same bits as each other; the other paths sum in
- * their own order, so they agree with each other and with the reference to rounding.
+ * {@link ForwardPath#GEMM}, {@link ForwardPath#IN_PLACE} and {@link ForwardPath#DIRECT_3X3} give the same bits as
+ * each other; the other paths sum in their own order, so they agree with each other and with the reference to
+ * rounding.
  *
  * @param geometry the convolution's sizes
  * @param forward the algorithm of {@link Convolution#forward}
@@ -64,6 +65,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         GEMM,
         /** {@link InPlaceForward}: each input value multiplied where it lies, on the "wide grid". */
         IN_PLACE,
+        /**
+         * {@link Direct3x3Forward}: a 3x3 kernel on one input channel, row by row, the nine shifted input runs under
+         * each run of outputs loaded once for every output channel.
+         */
+        DIRECT_3X3,
         /** {@link ReferenceConvolution}: the definition, loop by loop. */
         REFERENCE
     }
@@ -128,6 +134,10 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
                 || inputGradient == InputGradientPath.IN_PLACE)) {
             throw new IllegalArgumentException("an in-place path needs stride 1 and no padding, not " + geometry);
         }
+        if (forward == ForwardPath.DIRECT_3X3 && !(inPlaceFits && direct3x3Fits(geometry))) {
+            throw new IllegalArgumentException("the direct 3x3 forward pass needs one input channel, a 3x3 kernel, "
+                    + "stride 1 and no padding, not " + geometry);
+        }
         if (weightGradient == WeightGradientPath.IN_PLACE && groupSize != 1) {
             throw new IllegalArgumentException("the in-place weight gradient takes one image at a time, not groups of "
                     + groupSize);
@@ -140,7 +150,8 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
      * 1 MiB while giving the GEMM at least 128 columns, and at most half the batch so that two cores both have
      * work. With stride 1 and no padding, the forward pass runs in place when the kernel has more than 16 taps and
      * at least 75% of the wide grid's positions are output pixels (whatever the group: it takes one image at a
-     * time and gives the GEMM's bits), the weight gradient in place when the groups are of one item, and the input
+     * time and gives the GEMM's bits), or directly when the kernel is 3x3 on one input channel (the GEMM's bits
+     * too), the weight gradient in place when the groups are of one item, and the input
      * gradient when more than 16 taps feed each input value and the output covers at least 65% of the input. A
      * weight gradient of at most 16 taps is dot products. Otherwise, with at least 16 input channels, the grouped
      * weight gradient and input gradient (GEMM and col2im) run channels-last; everything else is the grouped GEMM.
@@ -156,6 +167,7 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
         int gridPixels = (g.outHeight() - 1) * g.width() + g.outWidth();
         boolean inPlace = k > DOT_TAPS && inPlaceFits;
         ForwardPath forward = inPlace && pixels >= FORWARD_FILL * gridPixels ? ForwardPath.IN_PLACE
+                : inPlaceFits && direct3x3Fits(g) ? ForwardPath.DIRECT_3X3
                 : ForwardPath.GEMM;
         WeightGradientPath weightGradient = k <= DOT_TAPS ? WeightGradientPath.DOT
                 : inPlace && group == 1 ? WeightGradientPath.IN_PLACE
@@ -166,6 +178,11 @@ public record ConvolutionPlan(ConvGeometry geometry, ForwardPath forward, Weight
                 : g.inChannels() >= CHANNELS_LAST_MIN ? InputGradientPath.CHANNELS_LAST
                 : InputGradientPath.GEMM_COL2IM;
         return new ConvolutionPlan(g, forward, weightGradient, inputGradient, group);
+    }
+
+    /** Whether {@link ForwardPath#DIRECT_3X3} can run {@code g}, given stride 1 and no padding. */
+    private static boolean direct3x3Fits(ConvGeometry g) {
+        return g.inChannels() == 1 && g.kernelHeight() == 3 && g.kernelWidth() == 3;
     }
 
     /** {@link ReferenceConvolution} for all three passes: slow, and readable line by line against the math. */

@@ -146,6 +146,18 @@ public interface Kernels {
                       float[] wT, float[] out, int outOffset);
 
     /**
+     * The forward pass of a 3x3, stride-1, unpadded convolution of one input channel, for one item of
+     * {@code height x width} values: {@code out[outOffset + (o * (height - 2) + y) * (width - 2) + x] =
+     * sum_{i, j < 3} w[wOffset + 9 * o + 3 * i + j] * x[xOffset + (y + i) * width + x + j]}, plus
+     * {@code bias[biasOffset + o]} unless {@code bias} is null, then {@code max(., 0)} with {@code relu}, for
+     * {@code o < outChannels}. The taps are summed in order as {@link #sgemm} sums a product 9 deep, and the bias is
+     * added after, so the results equal this implementation's product of the weights with the unfolded input, plus
+     * the bias, bit for bit.
+     */
+    void convolve3x3(int height, int width, float[] x, int xOffset, int outChannels, float[] w, int wOffset,
+                     float[] bias, int biasOffset, boolean relu, float[] out, int outOffset);
+
+    /**
      * Where {@link #convolveRows} reads the weight of tap {@code t} for output column {@code o} in {@code wT}, of
      * {@code k} taps and {@code width} columns: in column panels of {@link #panelWidth()} (when it divides
      * {@code width}), each {@code [k, panelWidth]} row-major, else row-major {@code [k, width]}. Within a panel the

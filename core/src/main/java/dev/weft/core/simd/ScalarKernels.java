@@ -102,6 +102,27 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void convolve3x3(int height, int width, float[] x, int xOffset, int outChannels, float[] w, int wOffset,
+                            float[] bias, int biasOffset, boolean relu, float[] out, int outOffset) {
+        int outHeight = height - 2;
+        int outWidth = width - 2;
+        for (int o = 0; o < outChannels; o++) {
+            for (int y = 0; y < outHeight; y++) {
+                for (int col = 0; col < outWidth; col++) {
+                    float sum = 0f;   // sgemm's order: a multiply, then an add, tap by tap
+                    for (int t = 0; t < 9; t++) {
+                        sum += w[wOffset + 9 * o + t] * x[xOffset + (y + t / 3) * width + col + t % 3];
+                    }
+                    if (bias != null) {
+                        sum += bias[biasOffset + o];
+                    }
+                    out[outOffset + (o * outHeight + y) * outWidth + col] = relu && !(sum > 0f) ? 0f : sum;
+                }
+            }
+        }
+    }
+
+    @Override
     public void weightRows(int[] positions, float[] x, int xOffset, int[] rowStarts, float[] g, int width,
                            float[] out, int outOffset) {
         weightRows(0, positions, x, xOffset, rowStarts, g, width, out, outOffset);

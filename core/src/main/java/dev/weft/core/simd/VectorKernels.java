@@ -261,6 +261,125 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Row by row, two vectors of outputs at a time: the nine input vectors under each are loaded once and serve every
+     * output channel, whose nine weights are broadcast; a row's last vector overlaps the one before rather than
+     * running past it. Each element takes {@link #microKernel}'s fused multiply-adds from zero, tap by tap, then the
+     * bias and the ReLU's blend as {@code addBiasAndRelu} applies them.
+     */
+    @Override
+    public void convolve3x3(int height, int width, float[] x, int xOffset, int outChannels, float[] w, int wOffset,
+                            float[] bias, int biasOffset, boolean relu, float[] out, int outOffset) {
+        int outHeight = height - 2;
+        int outWidth = width - 2;
+        int pixels = outHeight * outWidth;
+        if (outWidth < L) {
+            for (int o = 0; o < outChannels; o++) {
+                for (int p = 0; p < pixels; p++) {
+                    int at = xOffset + p / outWidth * width + p % outWidth;
+                    float sum = 0f;
+                    for (int t = 0; t < 9; t++) {
+                        sum = Math.fma(w[wOffset + 9 * o + t], x[at + t / 3 * width + t % 3], sum);
+                    }
+                    sum = bias == null ? sum : sum + bias[biasOffset + o];
+                    out[outOffset + o * pixels + p] = relu && !(sum > 0f) ? 0f : sum;
+                }
+            }
+            return;
+        }
+        for (int y = 0; y < outHeight; y++) {
+            int row = xOffset + y * width;
+            int at = outOffset + y * outWidth;
+            int next = 0;
+            for (; next + L < outWidth; next += 2 * L) {
+                int second = Math.min(next + L, outWidth - L);
+                convolve3x3Pair(row + next, row + second, width, x, outChannels, w, wOffset, bias, biasOffset, relu,
+                        out, at + next, at + second, pixels);
+            }
+            if (next < outWidth) {
+                int col = Math.min(next, outWidth - L);
+                convolve3x3Pair(row + col, row + col, width, x, outChannels, w, wOffset, bias, biasOffset, relu, out,
+                        at + col, at + col, pixels);
+            }
+        }
+    }
+
+    /**
+     * Two runs of {@code L} outputs of {@link #convolve3x3} at once, input runs from {@code a} and {@code b}, output
+     * runs at {@code outA} and {@code outB} (the same run twice for a row's last vector alone): two independent
+     * chains of fused multiply-adds per broadcast weight.
+     */
+    private static void convolve3x3Pair(int a, int b, int width, float[] x, int outChannels, float[] w, int wOffset,
+                                        float[] bias, int biasOffset, boolean relu, float[] out, int outA, int outB,
+                                        int pixels) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.fromArray(S, x, a);
+        FloatVector a1 = FloatVector.fromArray(S, x, a + 1);
+        FloatVector a2 = FloatVector.fromArray(S, x, a + 2);
+        FloatVector a3 = FloatVector.fromArray(S, x, a + width);
+        FloatVector a4 = FloatVector.fromArray(S, x, a + width + 1);
+        FloatVector a5 = FloatVector.fromArray(S, x, a + width + 2);
+        FloatVector a6 = FloatVector.fromArray(S, x, a + 2 * width);
+        FloatVector a7 = FloatVector.fromArray(S, x, a + 2 * width + 1);
+        FloatVector a8 = FloatVector.fromArray(S, x, a + 2 * width + 2);
+        FloatVector b0 = FloatVector.fromArray(S, x, b);
+        FloatVector b1 = FloatVector.fromArray(S, x, b + 1);
+        FloatVector b2 = FloatVector.fromArray(S, x, b + 2);
+        FloatVector b3 = FloatVector.fromArray(S, x, b + width);
+        FloatVector b4 = FloatVector.fromArray(S, x, b + width + 1);
+        FloatVector b5 = FloatVector.fromArray(S, x, b + width + 2);
+        FloatVector b6 = FloatVector.fromArray(S, x, b + 2 * width);
+        FloatVector b7 = FloatVector.fromArray(S, x, b + 2 * width + 1);
+        FloatVector b8 = FloatVector.fromArray(S, x, b + 2 * width + 2);
+        for (int o = 0; o < outChannels; o++) {
+            int wo = wOffset + 9 * o;
+            FloatVector t = FloatVector.broadcast(S, w[wo]);
+            FloatVector sa = t.fma(a0, zero);
+            FloatVector sb = t.fma(b0, zero);
+            t = FloatVector.broadcast(S, w[wo + 1]);
+            sa = t.fma(a1, sa);
+            sb = t.fma(b1, sb);
+            t = FloatVector.broadcast(S, w[wo + 2]);
+            sa = t.fma(a2, sa);
+            sb = t.fma(b2, sb);
+            t = FloatVector.broadcast(S, w[wo + 3]);
+            sa = t.fma(a3, sa);
+            sb = t.fma(b3, sb);
+            t = FloatVector.broadcast(S, w[wo + 4]);
+            sa = t.fma(a4, sa);
+            sb = t.fma(b4, sb);
+            t = FloatVector.broadcast(S, w[wo + 5]);
+            sa = t.fma(a5, sa);
+            sb = t.fma(b5, sb);
+            t = FloatVector.broadcast(S, w[wo + 6]);
+            sa = t.fma(a6, sa);
+            sb = t.fma(b6, sb);
+            t = FloatVector.broadcast(S, w[wo + 7]);
+            sa = t.fma(a7, sa);
+            sb = t.fma(b7, sb);
+            t = FloatVector.broadcast(S, w[wo + 8]);
+            sa = t.fma(a8, sa);
+            sb = t.fma(b8, sb);
+            int plane = o * pixels;
+            // Plain branches, each ending in its stores: a vector merged from two branches can be boxed.
+            if (bias == null && !relu) {
+                sa.intoArray(out, outA + plane);
+                sb.intoArray(out, outB + plane);
+            } else if (bias == null) {
+                zero.blend(sa, sa.compare(VectorOperators.GT, 0f)).intoArray(out, outA + plane);
+                zero.blend(sb, sb.compare(VectorOperators.GT, 0f)).intoArray(out, outB + plane);
+            } else if (!relu) {
+                sa.add(bias[biasOffset + o]).intoArray(out, outA + plane);
+                sb.add(bias[biasOffset + o]).intoArray(out, outB + plane);
+            } else {
+                FloatVector ya = sa.add(bias[biasOffset + o]);
+                FloatVector yb = sb.add(bias[biasOffset + o]);
+                zero.blend(ya, ya.compare(VectorOperators.GT, 0f)).intoArray(out, outA + plane);
+                zero.blend(yb, yb.compare(VectorOperators.GT, 0f)).intoArray(out, outB + plane);
+            }
+        }
+    }
+
     /** {@code p}, or the start of the next row when {@code p} falls between rows of {@code rowLength}. */
     private static int nextAskedFor(int p, int rowLength, int rowStride) {
         return p % rowStride < rowLength ? p : (p / rowStride + 1) * rowStride;

@@ -107,7 +107,7 @@ class ConvolutionTest {
 
     @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6} stride={7} {8}: {9} {10} {11}")
     @CsvSource({
-        "1, 1, 7, 7, 1, 3, 3, 1, VALID, GEMM, DOT, GEMM_COL2IM",           // a single channel and pixel row
+        "1, 1, 7, 7, 1, 3, 3, 1, VALID, DIRECT_3X3, DOT, GEMM_COL2IM",     // a single channel and pixel row
         "2, 3, 9, 8, 4, 3, 3, 2, VALID, GEMM, GEMM, GEMM_COL2IM",          // strided
         "2, 3, 7, 9, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",           // padded
         "1, 4, 10, 7, 3, 5, 3, 2, SAME, GEMM, GEMM, GEMM_COL2IM",          // padded and strided, a 5x3 kernel
@@ -120,7 +120,9 @@ class ConvolutionTest {
         "3, 2, 20, 18, 5, 3, 3, 1, SAME, GEMM, GEMM, GEMM_COL2IM",         // one padded image per group
         "7, 5, 17, 17, 40, 5, 5, 1, VALID, IN_PLACE, GEMM, GEMM_COL2IM",   // 5x5, groups of 3
         "6, 1, 9, 9, 4, 3, 3, 2, SAME, GEMM, DOT, GEMM_COL2IM",            // few taps, padded, groups of 3
-        "4, 1, 12, 12, 8, 3, 3, 1, VALID, GEMM, DOT, IN_PLACE",            // few taps, groups of 2
+        "4, 1, 12, 12, 8, 3, 3, 1, VALID, DIRECT_3X3, DOT, IN_PLACE",      // few taps, groups of 2
+        "3, 1, 28, 28, 32, 3, 3, 1, VALID, DIRECT_3X3, DOT, IN_PLACE",     // the first layers' geometry
+        "2, 1, 9, 5, 3, 2, 2, 1, VALID, GEMM, DOT, GEMM_COL2IM",           // one channel, a 2x2 kernel
         "2, 5, 6, 6, 33, 1, 1, 1, VALID, GEMM, DOT, IN_PLACE",             // 1x1, output channels past one panel
         "5, 8, 12, 12, 6, 3, 3, 1, VALID, IN_PLACE, GEMM, IN_PLACE",       // groups of 2 and a last group of 1
         "3, 2, 9, 11, 5, 3, 3, 1, VALID, IN_PLACE, IN_PLACE, GEMM_COL2IM", // a batch of 3: groups of 1
@@ -168,7 +170,7 @@ class ConvolutionTest {
     @CsvSource({
         "2, 2, 20, 19, 5, 1, VALID, 24",    // groups of 1, in place fits: every path
         "5, 8, 12, 12, 6, 1, VALID, 18",    // groups of 2: all but the in-place weight gradient
-        "4, 1, 12, 12, 8, 1, VALID, 18",    // few taps, groups of 2
+        "4, 1, 12, 12, 8, 1, VALID, 27",    // few taps on one channel, groups of 2: three forward paths
         "5, 3, 8, 9, 6, 1, SAME, 6",        // padded: no in-place path
         "2, 3, 9, 8, 4, 2, VALID, 6",       // strided: no in-place path
         "5, 17, 9, 9, 6, 2, SAME, 6"})      // padded and strided, 17 channels
@@ -185,15 +187,26 @@ class ConvolutionTest {
     }
 
     @ParameterizedTest(name = "batch={0} in={1} size={2} out={3}")
-    @CsvSource({"2, 2, 20, 5", "5, 8, 12, 6", "3, 33, 7, 9"})
-    void theTwoForwardPathsGiveTheSameBits(int batch, int in, int size, int out) {
-        // Kernels.convolveRows sums each element as the GEMM does, in the same order and depth blocks.
+    @CsvSource({"2, 2, 20, 5", "5, 8, 12, 6", "3, 33, 7, 9", "2, 1, 12, 8", "3, 1, 28, 7", "2, 1, 18, 3",
+        "2, 1, 34, 33", "1, 1, 3, 2"})
+    void theForwardPathsGiveTheSameBits(int batch, int in, int size, int out) {
+        // Kernels.convolveRows and Kernels.convolve3x3 sum each element as the GEMM does, in the same order and
+        // depth blocks, the bias after. On one channel the rows are 10, 26, 16, 32 and 1 outputs wide: shorter than
+        // a vector, a vector and a part, one vector, two.
         ConvGeometry g = of(batch, in, size, size, out, 3, 3, 1, Padding.VALID);
         Case c = Case.of(g);
         ConvolutionPlan plan = ConvolutionPlan.choose(g);
         Tensor gemm = c.run(plan.withForward(ForwardPath.GEMM))[0];
-        Tensor inPlace = c.run(plan.withForward(ForwardPath.IN_PLACE))[0];
-        assertSameBits(inPlace, gemm, "output");
+        ForwardPath other = in == 1 ? ForwardPath.DIRECT_3X3 : ForwardPath.IN_PLACE;
+        assertThat(c.run(plan.withForward(other))[0].toArray()).as("%s output, the bias added", other)
+                .isEqualTo(gemm.toArray());
+        Tensor fused = Tensor.zeros(gemm.shape());
+        Tensor fusedByGemm = Tensor.zeros(gemm.shape());
+        new Convolution(g, plan.withForward(other)).forward(c.input(), c.weights(), null, fused, true);
+        new Convolution(g, plan.withForward(ForwardPath.GEMM)).forward(c.input(), c.weights(), null, fusedByGemm,
+                true);
+        assertThat(fused.toArray()).as("%s output without a bias, the ReLU applied", other)
+                .isEqualTo(fusedByGemm.toArray());
     }
 
     @ParameterizedTest(name = "batch={0} in={1} {2}x{3} out={4} kernel={5}x{6} stride={7} {8}")
@@ -244,7 +257,7 @@ class ConvolutionTest {
         "1, VALID, 13, 6, IN_PLACE, GEMM, IN_PLACE",
         "2, SAME, 13, 6, GEMM, GEMM, GEMM_COL2IM",
         "1, SAME, 20, 6, GEMM, GEMM, GEMM_COL2IM",
-        "1, VALID, 13, 1, GEMM, DOT, IN_PLACE",
+        "1, VALID, 13, 1, DIRECT_3X3, DOT, IN_PLACE",
         "1, VALID, 20, 2, IN_PLACE, IN_PLACE, IN_PLACE"})
     void oneAndTwoThreadsGiveBitIdenticalResults(int stride, Padding padding, int height, int in,
                                                  ForwardPath forward, WeightGradientPath weightGradient,
@@ -370,6 +383,9 @@ class ConvolutionTest {
         ConvolutionPlan padded = ConvolutionPlan.choose(of(2, 3, 9, 9, 4, 3, 3, 1, Padding.SAME));
         assertThatThrownBy(() -> padded.withForward(ForwardPath.IN_PLACE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1 and no padding");
+        ConvolutionPlan threeChannels = ConvolutionPlan.choose(of(2, 3, 9, 9, 4, 3, 3, 1, Padding.VALID));
+        assertThatThrownBy(() -> threeChannels.withForward(ForwardPath.DIRECT_3X3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one input channel");
         ConvolutionPlan strided = ConvolutionPlan.choose(of(2, 3, 9, 9, 4, 3, 3, 2, Padding.VALID));
         assertThatThrownBy(() -> strided.withInputGradient(InputGradientPath.IN_PLACE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1 and no padding");
