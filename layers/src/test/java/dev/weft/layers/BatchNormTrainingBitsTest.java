@@ -88,8 +88,8 @@ class BatchNormTrainingBitsTest {
      * pass channel by channel, in runs of {@code spatial} values ({@code sum}, {@code squaredDeviations}, then
      * {@code affine} or {@code affineRelu}), for vectors too; the backward pass before the fused kernels: with a
      * fused ReLU, {@code reluBackward} writes the masked gradient into {@code dX}, then {@code sum} and {@code dot}
-     * read it, then {@code affineAxpy} turns it into {@code dX} in place. The batch mean and
-     * {@code 1/sqrt(σ² + ε)} are computed again in backward as the forward pass computes them.
+     * read it, then {@code affineAxpy} turns it into {@code dX} in place, with the batch mean and
+     * {@code 1/sqrt(σ² + ε)} of this layer's own forward pass.
      */
     private static final class SeparatePassesBatchNorm extends AbstractLayer implements Fusable {
         private final BatchNorm norm = new BatchNorm();
@@ -97,6 +97,9 @@ class BatchNormTrainingBitsTest {
         private int spatial;
         private Tensor input;
         private Tensor output;
+        /** The batch mean and {@code 1/sqrt(σ² + ε)} per channel of the last training forward pass. */
+        private float[] mean;
+        private float[] inverseStd;
         private boolean reluFused;
         private Tensor dInput;
 
@@ -110,6 +113,8 @@ class BatchNormTrainingBitsTest {
             norm.build("inner", in, random);
             channels = in[0];
             spatial = in.length == 3 ? in[1] * in[2] : 1;
+            mean = new float[channels];
+            inverseStd = new float[channels];
             return in;
         }
 
@@ -171,6 +176,8 @@ class BatchNormTrainingBitsTest {
                         squares += kernels.squaredDeviations(spatial, in, xOff + (n * channels + c) * spatial, m);
                     }
                     float invStd = (float) (1.0 / Math.sqrt(squares / count + norm.epsilon()));
+                    mean[c] = m;
+                    inverseStd[c] = invStd;
                     float scale = g[c] * invStd;
                     float shift = b[c] - m * scale;
                     for (int n = 0; n < batch; n++) {
@@ -205,16 +212,8 @@ class BatchNormTrainingBitsTest {
             Parallel.forRange(channels, 1, (from, to) -> {
                 Kernels kernels = Kernels.get();
                 for (int c = from; c < to; c++) {
-                    double sum = 0;
-                    for (int n = 0; n < batch; n++) {
-                        sum += kernels.sum(spatial, in, xOff + (n * channels + c) * spatial);
-                    }
-                    float m = (float) (sum / count);
-                    double squares = 0;
-                    for (int n = 0; n < batch; n++) {
-                        squares += kernels.squaredDeviations(spatial, in, xOff + (n * channels + c) * spatial, m);
-                    }
-                    float invStd = (float) (1.0 / Math.sqrt(squares / count + norm.epsilon()));
+                    float m = mean[c];
+                    float invStd = inverseStd[c];
                     double sumDy = 0;
                     double sumDyX = 0;
                     for (int n = 0; n < batch; n++) {
