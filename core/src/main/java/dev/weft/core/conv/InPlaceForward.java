@@ -11,9 +11,10 @@ import dev.weft.core.simd.Kernels;
  * consecutive positions of a micro-tile read consecutive input values for every tap {@code (c, i, j)}, at offset
  * {@code (c * height + i) * width + j} from the position. Of the {@code width - outWidth} positions between two
  * output rows, the kernel skips those a tile would hold alone and computes the rest, which are dropped; the grid
- * ends with the last output pixel, whose last tap is the item's last input pixel. Each item's output, position by position, is then gathered into NCHW, the bias added and the ReLU applied
- * (in one pass, {@link Kernels#gatherBiasRelu}, when there are both).
- * The sums are those of {@link GroupedGemm}'s forward pass, element for element.
+ * ends with the last output pixel, whose last tap is the item's last input pixel. Each item's output, position by
+ * position, is then gathered into NCHW, the bias added and the ReLU applied (in one pass,
+ * {@link Kernels#gatherBiasRelu}, when there are both). The sums are those of {@link GroupedGemm}'s forward pass,
+ * element for element.
  */
 final class InPlaceForward {
     /** A thread's output of one item by wide-grid position, {@code [gridPixels, paddedChannels]}. */
