@@ -47,9 +47,12 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     private boolean reluFused;
     private Tensor output;
     private Tensor dInput;
-    /** Per-feature sums of the vector passes (see {@link #forwardFeatures}), reused by forward and backward. */
+    /**
+     * Per-feature sums of the vector passes ({@link #forwardFeatures}, {@link #backwardFeatures}): of values, Σ X
+     * then Σ dY, and of products, Σ (X - μ)² then Σ dY·X.
+     */
     private double[] featureSums;
-    private double[] featureSquares;
+    private double[] featureProducts;
 
     private ThreadScratch<Tensor> inference;
 
@@ -147,7 +150,7 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         forwardScale = new float[channels];
         forwardShift = new float[channels];
         featureSums = new double[channels];
-        featureSquares = new double[channels];
+        featureProducts = new double[channels];
         inference = new ThreadScratch<>(batch -> Tensor.zeros(withBatch(batch, in)));
         return in;
     }
@@ -273,7 +276,7 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
     private void forwardFeatures(int batch, float[] in, int xOff, boolean relu) {
         float[] out = output.data();
         double[] sums = featureSums;
-        double[] squares = featureSquares;
+        double[] squares = featureProducts;
         float[] means = batchMean;
         float[] scale = forwardScale;
         float[] shift = forwardShift;
@@ -407,7 +410,7 @@ public final class BatchNorm extends AbstractLayer implements Fusable {
         float[] y = output.data();
         boolean relu = reluFused;
         double[] sumDy = featureSums;
-        double[] sumDyX = featureSquares;
+        double[] sumDyX = featureProducts;
         Parallel.forRange(channels, FEATURE_GRAIN_ELEMENTS / batch, (from, to) -> {
             // With a fused ReLU, dX holds the masked gradient until the last loop overwrites it element by element.
             float[] g = relu ? dX : dY;
