@@ -35,7 +35,7 @@ import org.tensorflow.types.TInt32;
  * --steps-check trains one pass over the 60,000 training images (938 steps) and reports the test accuracy instead of
  * timing; --grad-check compares the graph's gradients with finite differences; --show-ops prints the op types of
  * the graph TF actually executes (after Grappler/oneDNN rewrites) for one training and one inference step;
- * --op-profile prints, after the warm-up, each op's wall time per training step over 60 traced steps.
+ * --op-profile prints, after the warm-up, each op's wall time per training step and per inference batch.
  */
 public final class TfPeer {
     static final int BATCH = 64;
@@ -130,7 +130,7 @@ public final class TfPeer {
             }
             trainer.runFor(warmup);
             if (opProfile) {
-                opProfile(trainer);
+                opProfile(net, s, trainer, test);
                 return;
             }
             Cpu cpu = new Cpu();
@@ -280,39 +280,61 @@ public final class TfPeer {
     }
 
     /**
-     * Each op's wall time per training step (its start to its end, from FULL_TRACE step stats) over 60 traced steps,
-     * largest first; with one inter-op thread the ops run one after another, so they add up to the step.
+     * Each op's wall time (its start to its end, from FULL_TRACE step stats), largest first: per training step over
+     * 60 traced steps, then per inference batch of 256 over 20; with one inter-op thread the ops run one after
+     * another, so they add up to the step.
      */
-    private void opProfile(Trainer trainer) {
-        RunOptions opts = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-        Map<String, Double> msByOp = new TreeMap<>();
+    private void opProfile(Net net, Session s, Trainer trainer, FashionData test) {
+        RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+        Map<String, Double> training = new TreeMap<>();
         int steps = 60;
         long start = System.nanoTime();
         for (int k = 0; k < steps; k++) {
             try (TFloat32 x = TFloat32.tensorOf(Shape.of(BATCH, 28, 28, 1),
                     trainer.images.slice((long) k * BATCH * PIXELS, (long) BATCH * PIXELS));
                  TInt32 y = TInt32.tensorOf(Shape.of(BATCH), trainer.labels.slice((long) k * BATCH, BATCH));
-                 Result r = trainer.runner(x, y).setOptions(opts).runAndFetchMetadata()) {
-                r.getMetadata().ifPresent(md -> md.getStepStats().getDevStatsList().forEach(device -> {
-                    for (NodeExecStats node : device.getNodeStatsList()) {
-                        // The label reads "[allocations] name = OpType(inputs)"; the op type says which kernel ran.
-                        String label = node.getTimelineLabel();
-                        int equals = label.indexOf(" = ");
-                        String op = equals < 0 ? "" : label.substring(equals + 3).replaceAll("\\(.*", "");
-                        String key = op.isEmpty() ? node.getNodeName() : node.getNodeName() + " (" + op + ")";
-                        msByOp.merge(key, node.getAllEndRelMicros() / 1e3, Double::sum);
-                    }
-                }));
+                 Result r = trainer.runner(x, y).setOptions(trace).runAndFetchMetadata()) {
+                addOpTimes(r, training);
             }
         }
-        double wall = (System.nanoTime() - start) / 1e6 / steps;
+        printOpTimes("training step of " + BATCH, training, steps, System.nanoTime() - start);
+        FloatDataBuffer images = DataBuffers.of(test.images, true, false);
+        Map<String, Double> inference = new TreeMap<>();
+        int batches = 20;
+        start = System.nanoTime();
+        for (int k = 0; k < batches; k++) {
+            try (TFloat32 x = TFloat32.tensorOf(Shape.of(INFER_BATCH, 28, 28, 1),
+                    images.slice((long) k * INFER_BATCH * PIXELS, (long) INFER_BATCH * PIXELS));
+                 Result r = s.runner().feed(net.inferX, x).fetch(net.inferLogits).setOptions(trace)
+                         .runAndFetchMetadata()) {
+                addOpTimes(r, inference);
+            }
+        }
+        printOpTimes("inference batch of " + INFER_BATCH, inference, batches, System.nanoTime() - start);
+    }
+
+    /** Adds each traced op's wall time in {@code r} to {@code msByOp}, keyed by node name and op type. */
+    private static void addOpTimes(Result r, Map<String, Double> msByOp) {
+        r.getMetadata().ifPresent(md -> md.getStepStats().getDevStatsList().forEach(device -> {
+            for (NodeExecStats node : device.getNodeStatsList()) {
+                // The label reads "[allocations] name = OpType(inputs)"; the op type says which kernel ran.
+                String label = node.getTimelineLabel();
+                int equals = label.indexOf(" = ");
+                String op = equals < 0 ? "" : label.substring(equals + 3).replaceAll("\\(.*", "");
+                String key = op.isEmpty() ? node.getNodeName() : node.getNodeName() + " (" + op + ")";
+                msByOp.merge(key, node.getAllEndRelMicros() / 1e3, Double::sum);
+            }
+        }));
+    }
+
+    private static void printOpTimes(String what, Map<String, Double> msByOp, int runs, long nanos) {
         List<Map.Entry<String, Double>> ops = new ArrayList<>(msByOp.entrySet());
         ops.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-        double sum = ops.stream().mapToDouble(Map.Entry::getValue).sum() / steps;
-        System.out.printf(Locale.ROOT, "op profile over %d traced steps: %.2f ms wall per step, the ops' sum %.2f ms%n",
-                steps, wall, sum);
+        double sum = ops.stream().mapToDouble(Map.Entry::getValue).sum() / runs;
+        System.out.printf(Locale.ROOT, "op profile, %s, %d traced runs: %.2f ms wall per run, the ops' sum %.2f ms%n",
+                what, runs, nanos / 1e6 / runs, sum);
         for (Map.Entry<String, Double> op : ops) {
-            double ms = op.getValue() / steps;
+            double ms = op.getValue() / runs;
             if (ms >= 0.02) {
                 System.out.printf(Locale.ROOT, "  %7.3f ms  %s%n", ms, op.getKey());
             }
