@@ -32,7 +32,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
     private final boolean wholeRows;
     /** Where tap {@code (i, j, c)} lies in a weight row: {@code (c * kernelHeight + i) * kernelWidth + j}. */
     private final int[] weightTaps;
-    /** {@code p * inChannels}: where the channels of position {@code p} of a row (or an item) start. */
+    /** {@code p * inChannels}: where the channels of position {@code p} of a row start. */
     private final int[] positions;
     /** The weights with their taps in the order {@code (i, j, c)}, {@code W' [outChannels, K]}. */
     private final float[] weightsByTap;
@@ -46,7 +46,7 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
         this.layout = ChannelsLastLayout.of(g);
         this.wholeRows = g.padTop() == 0 && g.padLeft() == 0 && layout.width() == g.width();
         this.weightTaps = layout.nchwTaps();
-        this.positions = ConvSupport.multiples(wholeRows ? g.height() * g.width() : g.width(), channels);
+        this.positions = ConvSupport.multiples(g.width(), channels);
         this.weightsByTap = new float[g.outChannels() * k];
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(new float[group * pixels * k],
                 new float[group * layout.imageSize()], new int[channels]));
@@ -93,21 +93,28 @@ final class ChannelsLastInputGradient implements GroupedBackward.InputGradient {
         toNchw(kernels, image, first, items, dInput);
     }
 
-    /** The group's channels-last input gradient, inside its border, into items {@code [first, first + items)}. */
+    /**
+     * The group's channels-last input gradient, inside its border, into items {@code [first, first + items)}: one
+     * {@link Kernels#transpose} of {@code height * width} by {@code inChannels} per item when its rows fill the
+     * layout's ({@link #wholeRows}), else a gather per row.
+     */
     private void toNchw(Kernels kernels, float[] image, int first, int items, Tensor dInput) {
         int channels = g.inChannels();
         int plane = g.height() * g.width();
         int[] rows = scratch.get().channelRows();
-        int rowCount = wholeRows ? 1 : g.height();
-        int runLength = wholeRows ? plane : g.width();
         for (int m = 0; m < items; m++) {
             int item = dInput.offset() + (first + m) * channels * plane;
-            for (int y = 0; y < rowCount; y++) {
+            if (wholeRows) {
+                kernels.transpose(plane, channels, image, layout.position(m, 0, 0), channels, dInput.data(), item,
+                        plane);
+                continue;
+            }
+            for (int y = 0; y < g.height(); y++) {
                 int from = layout.position(m, y + g.padTop(), g.padLeft());
                 for (int c = 0; c < channels; c++) {
                     rows[c] = from + c;
                 }
-                kernels.gather(channels, runLength, image, rows, positions, 0, dInput.data(), item + y * g.width(),
+                kernels.gather(channels, g.width(), image, rows, positions, 0, dInput.data(), item + y * g.width(),
                         plane);
             }
         }

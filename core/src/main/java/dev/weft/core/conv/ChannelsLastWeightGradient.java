@@ -28,6 +28,8 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
     /** {@code outHeight * outWidth}: output pixels per item. */
     private final int pixels;
     private final ChannelsLastLayout layout;
+    /** Whether the image starts the bordered one and fills its rows: then an item turns channels-last in one call. */
+    private final boolean wholeRows;
     /** Tap {@code t = (i, j, c)}'s offset from its window's start. */
     private final int[] tapOffsets;
     /** {@code c * height * width}: where input channel {@code c} starts in an NCHW item. */
@@ -43,6 +45,7 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
         this.k = g.inChannels() * g.kernelHeight() * g.kernelWidth();
         this.pixels = g.outHeight() * g.outWidth();
         this.layout = ChannelsLastLayout.of(g);
+        this.wholeRows = g.padTop() == 0 && g.padLeft() == 0 && layout.width() == g.width();
         int[] nchwTaps = layout.nchwTaps();
         this.tapOffsets = new int[k];
         this.productTaps = new int[k];
@@ -73,16 +76,23 @@ final class ChannelsLastWeightGradient implements GroupedBackward.WeightGradient
 
     /**
      * Items {@code [first, first + items)} of the NCHW input into {@code s.channelsLast}: value {@code (m, c, y, x)}
-     * to channel {@code c} of the layout's position {@code (m, y + padTop, x + padLeft)}, an input row at a time (one
-     * transposition of {@code width} positions by {@code inChannels}).
+     * to channel {@code c} of the layout's position {@code (m, y + padTop, x + padLeft)}: one
+     * {@link Kernels#transpose} of {@code inChannels} by {@code height * width} per item when its rows fill the
+     * layout's ({@link #wholeRows}), else a gather per input row ({@code width} positions by {@code inChannels}).
      */
     private void toChannelsLast(Kernels kernels, Tensor input, int first, int items, Scratch s) {
         int channels = g.inChannels();
         int width = g.width();
-        int itemSize = channels * g.height() * width;
+        int plane = g.height() * width;
+        int itemSize = channels * plane;
         int[] positions = s.positions();
         for (int m = 0; m < items; m++) {
             int item = input.offset() + (first + m) * itemSize;
+            if (wholeRows) {
+                kernels.transpose(channels, plane, input.data(), item, plane, s.channelsLast(),
+                        layout.position(m, 0, 0), channels);
+                continue;
+            }
             for (int y = 0; y < g.height(); y++) {
                 for (int x = 0; x < width; x++) {
                     positions[x] = item + y * width + x;

@@ -112,6 +112,12 @@ public interface Kernels {
                PanelSource b, float beta, float[] c, int cOffset, int ldc);
 
     /**
+     * {@code out[outOffset + j * ldo + i] = x[xOffset + i * ldx + j]} for {@code i < rows} and {@code j < columns}: a
+     * {@code rows x columns} block turned into a {@code columns x rows} one, as between NCHW and channels-last.
+     */
+    void transpose(int rows, int columns, float[] x, int xOffset, int ldx, float[] out, int outOffset, int ldo);
+
+    /**
      * {@code out[outOffset + r * outStride + i] = x[rowOffsets[r] + index[indexOffset + i]]} for {@code r < rows}
      * and {@code i < n}: a block of a convolution's unfolded input, gathered into GEMM panels one panel row per
      * {@code r}. Every row reads the same index pattern from its own offset.

@@ -62,6 +62,16 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void transpose(int rows, int columns, float[] x, int xOffset, int ldx, float[] out, int outOffset,
+                          int ldo) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                out[outOffset + j * ldo + i] = x[xOffset + i * ldx + j];
+            }
+        }
+    }
+
+    @Override
     public void gather(int rows, int n, float[] x, int[] rowOffsets, int[] index, int indexOffset, float[] out,
                        int outOffset, int outStride) {
         for (int r = 0; r < rows; r++) {

@@ -92,6 +92,9 @@ final class VectorKernels implements Kernels {
      */
     private static final ThreadLocal<int[]> LANE_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
 
+    /** Per-thread gather offsets for {@link #transpose} below 16 lanes. */
+    private static final ThreadLocal<int[]> STRIDED = ThreadLocal.withInitial(() -> new int[L]);
+
     private static int[] laneOffsets(int lda) {
         int[] lanes = LANE_OFFSETS.get();
         for (int q = 0; q < L; q++) {
@@ -1032,6 +1035,127 @@ final class VectorKernels implements Kernels {
         c61.intoArray(c, ci + 6 * ldc + 1 * L);
         c70.intoArray(c, ci + 7 * ldc);
         c71.intoArray(c, ci + 7 * ldc + 1 * L);
+    }
+
+    @Override
+    public void transpose(int rows, int columns, float[] x, int xOffset, int ldx, float[] out, int outOffset,
+                          int ldo) {
+        int i = 0;
+        if (L == 16) {
+            // 16 x 16 blocks turned in registers: each row's run is one load, where a gather reads 16 cache lines.
+            for (; i + L <= rows; i += L) {
+                int j = 0;
+                for (; j + L <= columns; j += L) {
+                    transposeSixteen(x, xOffset + i * ldx + j, ldx, out, outOffset + j * ldo + i, ldo);
+                }
+                for (; j < columns; j++) {
+                    for (int r = i; r < i + L; r++) {
+                        out[outOffset + j * ldo + r] = x[xOffset + r * ldx + j];
+                    }
+                }
+            }
+        } else {
+            // Other widths: each output row's runs of L values gathered down the input's rows.
+            int[] down = stridedIndex(L, ldx);
+            for (; i + L <= rows; i += L) {
+                for (int j = 0; j < columns; j++) {
+                    FloatVector.fromArray(S, x, xOffset + i * ldx + j, down, 0).intoArray(out, outOffset + j * ldo + i);
+                }
+            }
+        }
+        for (; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                out[outOffset + j * ldo + i] = x[xOffset + i * ldx + j];
+            }
+        }
+    }
+
+    /** {@code 0, stride, 2 * stride, ...}: {@code count} values in a per-thread array. */
+    private static int[] stridedIndex(int count, int stride) {
+        int[] index = STRIDED.get();
+        for (int q = 0; q < count; q++) {
+            index[q] = q * stride;
+        }
+        return index;
+    }
+
+    /**
+     * {@code out[dst + q * ldo + m] = x[src + m * lds + q]} for {@code m, q < 16}: sixteen row loads, then the
+     * butterfly steps of {@link #packEightRows} at distances 8, 4, 2 and 1, each of which swaps element
+     * {@code (m, q)} with {@code (m ^ d, q ^ d)} where bit {@code d} of {@code m} and {@code q} differ, so that
+     * vector {@code q} ends up holding column {@code q}. Only for 16 lanes; written out in full for the same reason
+     * as {@link #packEightRows}.
+     */
+    private static void transposeSixteen(float[] x, int src, int lds, float[] out, int dst, int ldo) {
+        FloatVector v0 = FloatVector.fromArray(S, x, src);
+        FloatVector v1 = FloatVector.fromArray(S, x, src + lds);
+        FloatVector v2 = FloatVector.fromArray(S, x, src + 2 * lds);
+        FloatVector v3 = FloatVector.fromArray(S, x, src + 3 * lds);
+        FloatVector v4 = FloatVector.fromArray(S, x, src + 4 * lds);
+        FloatVector v5 = FloatVector.fromArray(S, x, src + 5 * lds);
+        FloatVector v6 = FloatVector.fromArray(S, x, src + 6 * lds);
+        FloatVector v7 = FloatVector.fromArray(S, x, src + 7 * lds);
+        FloatVector v8 = FloatVector.fromArray(S, x, src + 8 * lds);
+        FloatVector v9 = FloatVector.fromArray(S, x, src + 9 * lds);
+        FloatVector v10 = FloatVector.fromArray(S, x, src + 10 * lds);
+        FloatVector v11 = FloatVector.fromArray(S, x, src + 11 * lds);
+        FloatVector v12 = FloatVector.fromArray(S, x, src + 12 * lds);
+        FloatVector v13 = FloatVector.fromArray(S, x, src + 13 * lds);
+        FloatVector v14 = FloatVector.fromArray(S, x, src + 14 * lds);
+        FloatVector v15 = FloatVector.fromArray(S, x, src + 15 * lds);
+        FloatVector t;
+        t = v0.blend(v8.rearrange(UP8), HIGH8); v8 = v0.rearrange(DOWN8).blend(v8, HIGH8); v0 = t;
+        t = v1.blend(v9.rearrange(UP8), HIGH8); v9 = v1.rearrange(DOWN8).blend(v9, HIGH8); v1 = t;
+        t = v2.blend(v10.rearrange(UP8), HIGH8); v10 = v2.rearrange(DOWN8).blend(v10, HIGH8); v2 = t;
+        t = v3.blend(v11.rearrange(UP8), HIGH8); v11 = v3.rearrange(DOWN8).blend(v11, HIGH8); v3 = t;
+        t = v4.blend(v12.rearrange(UP8), HIGH8); v12 = v4.rearrange(DOWN8).blend(v12, HIGH8); v4 = t;
+        t = v5.blend(v13.rearrange(UP8), HIGH8); v13 = v5.rearrange(DOWN8).blend(v13, HIGH8); v5 = t;
+        t = v6.blend(v14.rearrange(UP8), HIGH8); v14 = v6.rearrange(DOWN8).blend(v14, HIGH8); v6 = t;
+        t = v7.blend(v15.rearrange(UP8), HIGH8); v15 = v7.rearrange(DOWN8).blend(v15, HIGH8); v7 = t;
+
+        t = v0.blend(v4.rearrange(UP4), HIGH4); v4 = v0.rearrange(DOWN4).blend(v4, HIGH4); v0 = t;
+        t = v1.blend(v5.rearrange(UP4), HIGH4); v5 = v1.rearrange(DOWN4).blend(v5, HIGH4); v1 = t;
+        t = v2.blend(v6.rearrange(UP4), HIGH4); v6 = v2.rearrange(DOWN4).blend(v6, HIGH4); v2 = t;
+        t = v3.blend(v7.rearrange(UP4), HIGH4); v7 = v3.rearrange(DOWN4).blend(v7, HIGH4); v3 = t;
+        t = v8.blend(v12.rearrange(UP4), HIGH4); v12 = v8.rearrange(DOWN4).blend(v12, HIGH4); v8 = t;
+        t = v9.blend(v13.rearrange(UP4), HIGH4); v13 = v9.rearrange(DOWN4).blend(v13, HIGH4); v9 = t;
+        t = v10.blend(v14.rearrange(UP4), HIGH4); v14 = v10.rearrange(DOWN4).blend(v14, HIGH4); v10 = t;
+        t = v11.blend(v15.rearrange(UP4), HIGH4); v15 = v11.rearrange(DOWN4).blend(v15, HIGH4); v11 = t;
+
+        t = v0.blend(v2.rearrange(UP2), HIGH2); v2 = v0.rearrange(DOWN2).blend(v2, HIGH2); v0 = t;
+        t = v1.blend(v3.rearrange(UP2), HIGH2); v3 = v1.rearrange(DOWN2).blend(v3, HIGH2); v1 = t;
+        t = v4.blend(v6.rearrange(UP2), HIGH2); v6 = v4.rearrange(DOWN2).blend(v6, HIGH2); v4 = t;
+        t = v5.blend(v7.rearrange(UP2), HIGH2); v7 = v5.rearrange(DOWN2).blend(v7, HIGH2); v5 = t;
+        t = v8.blend(v10.rearrange(UP2), HIGH2); v10 = v8.rearrange(DOWN2).blend(v10, HIGH2); v8 = t;
+        t = v9.blend(v11.rearrange(UP2), HIGH2); v11 = v9.rearrange(DOWN2).blend(v11, HIGH2); v9 = t;
+        t = v12.blend(v14.rearrange(UP2), HIGH2); v14 = v12.rearrange(DOWN2).blend(v14, HIGH2); v12 = t;
+        t = v13.blend(v15.rearrange(UP2), HIGH2); v15 = v13.rearrange(DOWN2).blend(v15, HIGH2); v13 = t;
+
+        t = v0.blend(v1.rearrange(UP1), HIGH1); v1 = v0.rearrange(DOWN1).blend(v1, HIGH1); v0 = t;
+        t = v2.blend(v3.rearrange(UP1), HIGH1); v3 = v2.rearrange(DOWN1).blend(v3, HIGH1); v2 = t;
+        t = v4.blend(v5.rearrange(UP1), HIGH1); v5 = v4.rearrange(DOWN1).blend(v5, HIGH1); v4 = t;
+        t = v6.blend(v7.rearrange(UP1), HIGH1); v7 = v6.rearrange(DOWN1).blend(v7, HIGH1); v6 = t;
+        t = v8.blend(v9.rearrange(UP1), HIGH1); v9 = v8.rearrange(DOWN1).blend(v9, HIGH1); v8 = t;
+        t = v10.blend(v11.rearrange(UP1), HIGH1); v11 = v10.rearrange(DOWN1).blend(v11, HIGH1); v10 = t;
+        t = v12.blend(v13.rearrange(UP1), HIGH1); v13 = v12.rearrange(DOWN1).blend(v13, HIGH1); v12 = t;
+        t = v14.blend(v15.rearrange(UP1), HIGH1); v15 = v14.rearrange(DOWN1).blend(v15, HIGH1); v14 = t;
+
+        v0.intoArray(out, dst);
+        v1.intoArray(out, dst + ldo);
+        v2.intoArray(out, dst + 2 * ldo);
+        v3.intoArray(out, dst + 3 * ldo);
+        v4.intoArray(out, dst + 4 * ldo);
+        v5.intoArray(out, dst + 5 * ldo);
+        v6.intoArray(out, dst + 6 * ldo);
+        v7.intoArray(out, dst + 7 * ldo);
+        v8.intoArray(out, dst + 8 * ldo);
+        v9.intoArray(out, dst + 9 * ldo);
+        v10.intoArray(out, dst + 10 * ldo);
+        v11.intoArray(out, dst + 11 * ldo);
+        v12.intoArray(out, dst + 12 * ldo);
+        v13.intoArray(out, dst + 13 * ldo);
+        v14.intoArray(out, dst + 14 * ldo);
+        v15.intoArray(out, dst + 15 * ldo);
     }
 
     @Override

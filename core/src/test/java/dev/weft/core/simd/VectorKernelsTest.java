@@ -110,6 +110,34 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * A {@code rows x columns} block turned, with offsets and leading dimensions wider than the block (whose gaps
+     * stay untouched): rows and columns around one and two 16 x 16 register blocks, and odd sizes.
+     */
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void transposeTurnsTheBlockInBothImplementations(int n) {
+        for (int rows : new int[] {1, 15, 16, 33, 64}) {
+            int columns = n;
+            int ldx = columns + 3;
+            int ldo = rows + 5;
+            float[] x = random(rows * ldx + 2, 6);
+            float[] expected = new float[OFFSET + columns * ldo];
+            java.util.Arrays.fill(expected, -7f);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < columns; j++) {
+                    expected[OFFSET + j * ldo + i] = x[2 + i * ldx + j];
+                }
+            }
+            for (Kernels kernels : new Kernels[] {simd, scalar}) {
+                float[] got = new float[OFFSET + columns * ldo];
+                java.util.Arrays.fill(got, -7f);
+                kernels.transpose(rows, columns, x, 2, ldx, got, OFFSET, ldo);
+                assertThat(got).as("%s, %d x %d", kernels.name(), rows, columns).containsExactly(expected);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("sizes")
     void gatherOfConsecutiveIndicesAndOfAlmostConsecutiveOnesReadsTheRightElements(int n) {
