@@ -56,7 +56,8 @@ final class GradCheck {
                     grad[i] = toArray((TFloat32) r.get(1 + nv + i));
                 }
             }
-            System.out.printf(Locale.ROOT, "gradient check: batch %d, loss %.6f, %d trainable variables%n", b, base, nv);
+            System.out.printf(Locale.ROOT, "gradient check: batch %d, loss %.6f, %d trainable variables%n", b, base,
+                    nv);
 
             // All parameters at once along the full gradient.
             double gnorm = 0;
@@ -129,7 +130,8 @@ final class GradCheck {
         long[][] shapes = new long[layers][];
         Session.Runner r = s.runner().feed(net.trainX, x).feed(net.trainY, y).fetch(net.loss);
         for (int l = 0; l < layers; l++) {
-            r.fetch(net.bnMoving.get(l)[0].trainRead).fetch(net.bnMoving.get(l)[1].trainRead).fetch(net.bnInputs.get(l));
+            r.fetch(net.bnMoving.get(l)[0].trainRead).fetch(net.bnMoving.get(l)[1].trainRead)
+                    .fetch(net.bnInputs.get(l));
         }
         r.addTarget(net.iterIncrement);
         net.movingUpdates.forEach(r::addTarget);

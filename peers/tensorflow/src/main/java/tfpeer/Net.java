@@ -240,14 +240,14 @@ final class Net {
         for (Var v : vars) {
             v.handle = tf.withName(v.name).varHandleOp(TFloat32.class, Shape.of(v.shape),
                     VarHandleOp.sharedName(v.name));
-            inits.add(tf.assignVariableOp(v.handle, tf.constant(Shape.of(v.shape), DataBuffers.of(v.init, true, false))));
+            inits.add(tf.assignVariableOp(v.handle, constant(v.shape, v.init)));
             if (v.trainable) {
                 v.m = tf.withName(v.name + "_adam_m").varHandleOp(TFloat32.class, Shape.of(v.shape),
                         VarHandleOp.sharedName(v.name + "_adam_m"));
                 v.v = tf.withName(v.name + "_adam_v").varHandleOp(TFloat32.class, Shape.of(v.shape),
                         VarHandleOp.sharedName(v.name + "_adam_v"));
-                inits.add(tf.assignVariableOp(v.m, tf.constant(Shape.of(v.shape), DataBuffers.of(new float[v.size()], true, false))));
-                inits.add(tf.assignVariableOp(v.v, tf.constant(Shape.of(v.shape), DataBuffers.of(new float[v.size()], true, false))));
+                inits.add(tf.assignVariableOp(v.m, constant(v.shape, new float[v.size()])));
+                inits.add(tf.assignVariableOp(v.v, constant(v.shape, new float[v.size()])));
             }
         }
         VarHandleOp iterations = tf.withName("adam_iterations").varHandleOp(TFloat32.class, Shape.scalar(),
@@ -263,7 +263,8 @@ final class Net {
             h = layer.apply(this, h, true);
         }
         trainLogits = h;
-        SparseSoftmaxCrossEntropyWithLogits<TFloat32> ce = tf.nn.sparseSoftmaxCrossEntropyWithLogits(trainLogits, trainY);
+        SparseSoftmaxCrossEntropyWithLogits<TFloat32> ce =
+                tf.nn.sparseSoftmaxCrossEntropyWithLogits(trainLogits, trainY);
         loss = tf.withName("loss").math.mean(ce.loss(), tf.constant(0));
         // SparseSoftmaxCrossEntropyWithLogits has no C++ gradient: its gradient is its own second output (softmax
         // minus one-hot, per example), times d(mean)/d(loss_i) = 1/N, exactly what Python's registered gradient does.
@@ -303,6 +304,11 @@ final class Net {
             h = layer.apply(this, h, false);
         }
         inferLogits = h;
+    }
+
+    /** A constant of {@code shape} holding {@code values}. */
+    private Operand<TFloat32> constant(long[] shape, float[] values) {
+        return tf.constant(Shape.of(shape), DataBuffers.of(values, true, false));
     }
 
     long trainableCount() {
